@@ -1,0 +1,1 @@
+"""Administrative boundaries: reading sources, building geometries, loading them."""

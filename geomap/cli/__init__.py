@@ -1,0 +1,23 @@
+"""The ``geomap`` command: one entry point for every job.
+
+Each group of commands lives in its own module and is registered here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from geomap import __version__
+from geomap.cli.boundaries import boundaries
+from geomap.cli.db import db
+from geomap.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geomap")
+def main() -> None:
+    """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
+
+
+for command in (db, boundaries, serve):
+    main.add_command(command)

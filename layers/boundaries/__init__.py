@@ -1,0 +1,1 @@
+"""Boundary import SQL and the kecamatan and desa boundary layers."""

@@ -1,0 +1,42 @@
+"""The application factory (the Flask tutorial's pattern).
+
+Each part of the app is a blueprint in its own module; ``BLUEPRINTS`` lists
+them in the order they are registered.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+from geomap.config import secret_key
+from geomap.db import database_url
+from server import db, errors
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+# "module:attribute" of every blueprint; a module is imported only when the app is made.
+BLUEPRINTS: list[str] = [
+]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=secret_key(),
+        DATABASE_URL=database_url(),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,
+        POOL_MAX_SIZE=10,
+    )
+    if config:
+        app.config.update(config)
+    db.init_app(app)
+    errors.init_app(app)
+    for target in BLUEPRINTS:
+        module, attribute = target.split(":")
+        app.register_blueprint(getattr(import_module(module), attribute))
+    return app
