@@ -33,6 +33,8 @@ copy $nm/leaflet.awesome-markers/dist/leaflet.awesome-markers.js \
      $nm/leaflet.awesome-markers/dist/leaflet.awesome-markers.css \
      $nm/leaflet.awesome-markers/dist/images $nm/leaflet.awesome-markers/LICENSE \
      leaflet.awesome-markers
+copy $nm/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js \
+     $nm/leaflet.vectorgrid/package.json leaflet.vectorgrid
 copy $nm/@fortawesome/fontawesome-free/css/all.min.css fontawesome/css
 copy $nm/@fortawesome/fontawesome-free/webfonts/. fontawesome/webfonts
 copy $nm/@fortawesome/fontawesome-free/LICENSE.txt fontawesome
