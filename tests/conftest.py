@@ -23,6 +23,8 @@ from geomap.config import PROJECT_ROOT
 from geomap.db.cluster import Cluster
 from geomap.db.migrate import prepare
 
+pytest_plugins = ["tests.auth_fixtures"]
+
 os.environ.setdefault("GEOMAP_SECRET_KEY", "test-secret-not-for-production")
 
 SHARED = PROJECT_ROOT.parent / "shared"
