@@ -1,0 +1,10 @@
+-- Case points of a filter as longitude, latitude (float8, EPSG:4326), streamed by
+-- binary COPY (geomap.analysis.query.float_columns) and projected with numpy.
+-- Parameters: the CaseFilter's (prefix, categories, date_from, date_to, open_only).
+SELECT ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
+FROM pmks_case c
+WHERE starts_with(c.desa_code, %(prefix)s)
+  AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
+  AND (%(date_from)s::date IS NULL OR c.recorded_on >= %(date_from)s::date)
+  AND (%(date_to)s::date IS NULL OR c.recorded_on <= %(date_to)s::date)
+  AND (NOT %(open_only)s OR c.status <> 'selesai')

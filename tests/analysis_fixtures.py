@@ -1,0 +1,52 @@
+"""Test data for the analysis tests: cases and resources put straight into PostGIS.
+
+Points get their desa through ``assign_desa`` (the one rule), as an upload would;
+points outside the area are dropped, as an upload would reject them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import psycopg
+
+from geomap.assign import assign_desa
+
+
+def add_cases(conn: psycopg.Connection, lon, lat, category: str | list[str] = "AT",
+              recorded_on: dt.date | list[dt.date] = dt.date(2026, 1, 15),
+              status: str = "baru") -> int:
+    """Insert cases at the points; returns how many landed in a desa."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    where = assign_desa(conn, lon, lat)
+    keep = np.array([c is not None for c in where.desa_code], dtype=bool)
+    n = len(lon)
+    cats = np.broadcast_to(np.asarray(category, dtype=object), (n,))[keep]
+    days = np.broadcast_to(np.asarray(recorded_on, dtype=object), (n,))[keep]
+    conn.execute(
+        "INSERT INTO pmks_case (category_code, geom, desa_code, recorded_on, status, fingerprint)"
+        " SELECT cat, ST_SetSRID(ST_MakePoint(x, y), 4326), d, day, %s,"
+        "        uuid_send(gen_random_uuid())"
+        " FROM unnest(%s::float8[], %s::float8[], %s::text[], %s::text[], %s::date[])"
+        "      AS t(x, y, d, cat, day)",
+        (status, lon[keep].tolist(), lat[keep].tolist(), where.desa_code[keep].tolist(),
+         list(cats), list(days)))
+    return int(keep.sum())
+
+
+def add_resources(conn: psycopg.Connection, lon, lat, category: str, capacity=10,
+                  radius_km: float | None = None, active: bool = True) -> None:
+    """Insert PSKS resources at the points (radius None: the category's default)."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    where = assign_desa(conn, lon, lat)
+    caps = np.broadcast_to(np.asarray(capacity), lon.shape)
+    conn.execute(
+        "INSERT INTO psks_resource (category_code, name, geom, desa_code, capacity,"
+        " service_radius_km, active, fingerprint)"
+        " SELECT %s, 'sumber ' || ord, ST_SetSRID(ST_MakePoint(x, y), 4326), d, cap, %s, %s,"
+        "        uuid_send(gen_random_uuid())"
+        " FROM unnest(%s::float8[], %s::float8[], %s::text[], %s::int[])"
+        "      WITH ORDINALITY AS t(x, y, d, cap, ord)",
+        (category, radius_km, active, lon.tolist(), lat.tolist(), where.desa_code.tolist(),
+         caps.tolist()))

@@ -1,0 +1,138 @@
+"""Small-count suppression: "<5" for planners, and no hidden count recoverable from totals.
+
+The property tests audit every suppressed table with a linear programme (the
+attacker's best interval for each hidden cell given every published total), an
+independent check of the interval reasoning ``suppress`` uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from geomap.analysis.privacy import (
+    HIDDEN,
+    SHOWN,
+    SMALL,
+    Equations,
+    labels,
+    suppress,
+    suppress_below,
+)
+
+T = 5
+
+
+def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
+             cell: int, threshold: int = T) -> tuple[float, float]:
+    """The least and greatest value of ``cell`` consistent with what is published."""
+    n = len(values)
+    a_eq = np.zeros((len(sums), n))
+    for row, (total, parts) in enumerate(sums):
+        a_eq[row, total] = 1.0
+        a_eq[row, parts] -= 1.0
+    bnds = []
+    for v, s in zip(values, status, strict=True):
+        if s == SHOWN:
+            bnds.append((v, v))
+        elif s == SMALL:
+            bnds.append((1, threshold - 1))
+        else:
+            bnds.append((threshold if v >= threshold else 0, None))
+    out = []
+    for sign in (1.0, -1.0):
+        c = np.zeros(n)
+        c[cell] = sign
+        res = linprog(c, A_eq=a_eq, b_eq=np.zeros(len(sums)), bounds=bnds, method="highs")
+        if res.status == 3:  # unbounded: no limit in that direction
+            out.append(-sign * np.inf)
+            continue
+        assert res.status == 0, res.message  # the truth is always feasible
+        out.append(sign * res.fun)
+    return out[0], out[1]
+
+
+def assert_safe(values: np.ndarray, sums: list[tuple[int, list[int]]]) -> np.ndarray:
+    status = suppress(values, Equations.build(sums), T)
+    assert ((status == SMALL) == ((values >= 1) & (values < T))).all()
+    for cell in np.flatnonzero(status != SHOWN):
+        low, high = lp_range(values, status, sums, int(cell))
+        assert np.floor(high + 1e-6) - np.ceil(low - 1e-6) >= 1, (cell, values, status)
+    return status
+
+
+counts = st.integers(0, 12)
+
+
+@st.composite
+def hierarchy(draw) -> tuple[np.ndarray, list[tuple[int, list[int]]]]:
+    """A kabupaten of kecamatan of desa: cell 0 the kabupaten, then kecamatan, then desa."""
+    desa = [draw(st.lists(counts, min_size=1, max_size=6)) for _ in range(draw(st.integers(1, 4)))]
+    values = [sum(map(sum, desa))]
+    sums: list[tuple[int, list[int]]] = [(0, [])]
+    for kec in desa:
+        kec_cell = len(values)
+        values.append(sum(kec))
+        sums[0][1].append(kec_cell)
+        parts = list(range(len(values), len(values) + len(kec)))
+        values.extend(kec)
+        sums.append((kec_cell, parts))
+    return np.array(values), sums
+
+
+@st.composite
+def crosstab(draw) -> tuple[np.ndarray, list[tuple[int, list[int]]]]:
+    """Desa x category counts with desa totals, category totals and the grand total."""
+    rows, cols = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    inner = np.array(draw(st.lists(counts, min_size=rows * cols, max_size=rows * cols)))
+    grid = inner.reshape(rows, cols)
+    values = np.concatenate([inner, grid.sum(1), grid.sum(0), [grid.sum()]])
+    idx = np.arange(rows * cols).reshape(rows, cols)
+    row_tot = rows * cols + np.arange(rows)
+    col_tot = rows * cols + rows + np.arange(cols)
+    grand = rows * cols + rows + cols
+    sums = [(int(row_tot[r]), idx[r].tolist()) for r in range(rows)]
+    sums += [(int(col_tot[c]), idx[:, c].tolist()) for c in range(cols)]
+    sums += [(grand, row_tot.tolist()), (grand, col_tot.tolist())]
+    return values, sums
+
+
+@settings(max_examples=300, deadline=None)
+@given(hierarchy())
+def test_no_hidden_count_recoverable_in_a_hierarchy(table) -> None:
+    assert_safe(*table)
+
+
+@settings(max_examples=200, deadline=None)
+@given(crosstab())
+def test_no_hidden_count_recoverable_in_a_category_breakdown(table) -> None:
+    assert_safe(*table)
+
+
+def test_one_suppressed_desa_drags_the_next_smallest() -> None:
+    # A kecamatan of 27 shown with desa 3, 10, 6, 8: the 3 alone would be 27 - 24.
+    values = np.array([27, 3, 10, 6, 8])
+    status = assert_safe(values, [(0, [1, 2, 3, 4])])
+    assert status.tolist() == [SHOWN, SMALL, SHOWN, HIDDEN, SHOWN]
+    assert labels(values, status, T) == ["27", "<5", "10", "*", "8"]
+
+
+def test_nothing_small_nothing_hidden() -> None:
+    values = np.array([20, 0, 12, 8])
+    status = suppress(values, Equations.build([(0, [1, 2, 3])]), T)
+    assert (status == SHOWN).all()
+
+
+def test_threshold_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert suppress_below() == 5
+    monkeypatch.setenv("GEOMAP_SUPPRESS_BELOW", "11")
+    assert suppress_below() == 11
+    values = np.array([30, 10, 20])
+    status = suppress(values, Equations.build([(0, [1, 2])]))
+    assert labels(values, status) == ["30", "<11", "*"]
+    monkeypatch.setenv("GEOMAP_SUPPRESS_BELOW", "lima")
+    with pytest.raises(ValueError, match="integer"):
+        suppress_below()
