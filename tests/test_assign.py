@@ -127,7 +127,7 @@ def test_overlap_gives_the_lowest_code_whatever_the_order(bandung_db, places):
 
 
 def test_sliver_snaps_to_the_nearest_desa(bandung_db, places):
-    _, lon, lat, nearest, distance, containing = places["sliver"]
+    _, _, _, nearest, distance, containing = places["sliver"]
     assert containing == 0 and 0 < distance < 250
     a = _assign(bandung_db, [places["sliver"]])
     assert a.desa_code.tolist() == [nearest]
@@ -136,7 +136,7 @@ def test_sliver_snaps_to_the_nearest_desa(bandung_db, places):
 
 
 def test_just_outside_the_edge_snaps(bandung_db, places):
-    _, lon, lat, nearest, distance, containing = places["edge100"]
+    _, _, _, nearest, distance, containing = places["edge100"]
     assert containing == 0 and 95 < distance < 105
     a = _assign(bandung_db, [places["edge100"]])
     assert a.desa_code.tolist() == [nearest] and a.snapped.tolist() == [True]
@@ -145,7 +145,7 @@ def test_just_outside_the_edge_snaps(bandung_db, places):
 
 
 def test_beyond_the_tolerance_is_outside(bandung_db, places):
-    _, lon, lat, _nearest_code, distance, _ = places["edge1000"]
+    *_, distance, _ = places["edge1000"]
     assert 990 < distance < 1010
     a = _assign(bandung_db, [places["edge1000"]])
     assert a.desa_code.tolist() == [None] and a.snapped.tolist() == [False]
