@@ -64,7 +64,17 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -159,9 +169,9 @@ def _api_request() -> bool:
 
 def _unauthenticated():
     if _api_request():
-        response, status = error_response(401)
+        response = make_response(error_response(401))
         response.headers["WWW-Authenticate"] = 'Bearer realm="geomap"'
-        return response, status
+        return response
     here = request.full_path if request.query_string else request.path
     return redirect(url_for("auth.login", next=here))
 
