@@ -9,6 +9,7 @@ import click
 
 from geomap import __version__
 from geomap.cli.boundaries import boundaries
+from geomap.cli.cases import cases
 from geomap.cli.db import db
 from geomap.cli.serve import serve
 
@@ -19,5 +20,5 @@ def main() -> None:
     """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
 
 
-for command in (db, boundaries, serve):
+for command in (db, boundaries, serve, cases):
     main.add_command(command)

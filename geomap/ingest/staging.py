@@ -1,0 +1,241 @@
+"""Preview, then confirm or discard: how checked rows become cases.
+
+:func:`stage` checks an upload and keeps the accepted rows in ``case_staging``
+and the rejected ones as a file; nothing reaches ``pmks_case`` until
+:func:`confirm`, which stores every staged row in one transaction. An upload
+belongs to the user who staged it (a system import to the system): only they,
+or an admin, may confirm or discard it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import psycopg
+from psycopg.types.json import Jsonb
+
+from geomap.ingest.output import RejectedFile, rejected_file
+from geomap.ingest.problems import RowError, UploadStateError
+from geomap.ingest.readers import Table, Upload, from_records, read
+from geomap.ingest.validate import Checked, Uploader, area_limit, check_table
+from geomap.sql import sql
+
+# How many errors an upload keeps in its stored report (the preview has them all).
+STORED_ERRORS = 10_000
+STAGING_COLUMNS = ("row_no", "category_code", "lon", "lat", "desa_code", "snapped",
+                   "recorded_on", "status", "sex", "age_group", "household_size", "notes",
+                   "nik_hmac", "fingerprint", "name", "nik", "address", "phone")
+
+
+@dataclass
+class Preview:
+    """What the user sees before confirming: counts, errors, the accepted points.
+
+    ``upload_id`` is None for a dry run (:func:`check`), which stores nothing.
+    ``points`` holds lon, lat, category code and row of each accepted row (no
+    personal data), for the preview map.
+    """
+
+    upload_id: int | None
+    filename: str
+    format: str
+    accepted: int
+    rejected: int
+    errors: list[RowError]
+    points: pd.DataFrame
+    rejected_file: RejectedFile | None = field(default=None, repr=False)
+    status: str = "preview"  # then confirmed or discarded (load_preview)
+
+    def report(self) -> dict:
+        """``{"accepted", "rejected", "errors": [{row, column, reason, code}]}``."""
+        return {"accepted": self.accepted, "rejected": self.rejected,
+                "errors": [e.as_dict() for e in self.errors]}
+
+    def points_geojson(self) -> dict:
+        return _points_geojson(self.points)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """How many staged rows became cases; ``skipped`` were already there (a race)."""
+
+    upload_id: int
+    inserted: int
+    skipped: int
+    people: int
+
+
+def _points_geojson(points: pd.DataFrame) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"row": int(row), "category": cat}}
+        for lon, lat, cat, row in zip(points["lon"], points["lat"], points["category_code"],
+                                      points["row"], strict=True)]}
+
+
+def _values(column: pd.Series) -> list:
+    """A column as Python values for COPY: None for missing, dates as dates, ints as ints."""
+    if column.name == "recorded_on":
+        return list(pd.Series(column).dt.date)
+    if column.name in ("household_size", "row_no"):
+        return [None if pd.isna(v) else int(v) for v in column]
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def _as_table(source: Upload | Table | list[dict]) -> Table:
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, Upload):
+        return read(source)
+    return from_records(source)
+
+
+def _reasons(checked: Checked) -> pd.Series:
+    """Per rejected table position: its errors in one text, ``"column: reason; ..."``."""
+    if not checked.errors:
+        return pd.Series(dtype=object)
+    position = pd.Series(np.arange(len(checked.table)), index=checked.table.rows)
+    frame = pd.DataFrame([(e.row, f"{e.column}: {e.reason}") for e in checked.errors],
+                         columns=["row", "text"])
+    joined = frame.groupby("row", sort=False)["text"].agg("; ".join)
+    return pd.Series(joined.to_numpy(), index=position.reindex(joined.index).to_numpy())
+
+
+def _preview(checked: Checked, upload_id: int | None) -> Preview:
+    table = checked.table
+    points = (checked.cases[["lon", "lat", "category_code", "row_no"]]
+              .rename(columns={"row_no": "row"}).reset_index(drop=True))
+    return Preview(upload_id, table.filename, table.format, checked.n_accepted,
+                   checked.n_rejected, checked.errors, points,
+                   rejected_file(table, checked.accepted, _reasons(checked)))
+
+
+def check(conn: psycopg.Connection, user: Uploader, source: Upload | Table | list[dict], *,
+          today: date | None = None,
+          connect: Callable[[], psycopg.Connection] | None = None) -> Preview:
+    """A dry run: the preview of ``source`` without storing anything."""
+    return _preview(check_table(conn, user, _as_table(source), today=today, connect=connect),
+                    None)
+
+
+def stage(conn: psycopg.Connection, user: Uploader, source: Upload | Table | list[dict], *,
+          today: date | None = None,
+          connect: Callable[[], psycopg.Connection] | None = None) -> Preview:
+    """Check ``source`` and keep it as a preview (``case_upload`` + ``case_staging``)."""
+    checked = check_table(conn, user, _as_table(source), today=today, connect=connect)
+    preview = _preview(checked, None)
+    table = checked.table
+    report = preview.report()
+    counts = pd.Series([e.code for e in checked.errors], dtype=object).value_counts()
+    stored = {"errors": report["errors"][:STORED_ERRORS],
+              "truncated": len(report["errors"]) > STORED_ERRORS,
+              "codes": {k: int(v) for k, v in counts.items()}}
+    cases = checked.cases
+    with conn.transaction(), conn.cursor() as cur:
+        upload_id = cur.execute(
+            "INSERT INTO case_upload (user_id, kind, filename, format, sha256, accepted, "
+            "rejected, report, area_code) VALUES (%s, 'case', %s, %s, %s, %s, %s, %s, %s) "
+            "RETURNING id",
+            (user.id, table.filename[:255], table.format, table.sha256, checked.n_accepted,
+             checked.n_rejected, Jsonb(stored), area_limit(user))).fetchone()[0]
+        with cur.copy(f"COPY case_staging (upload_id, {', '.join(STAGING_COLUMNS)}) "
+                      "FROM STDIN") as copy:
+            columns = [_values(cases[c]) for c in STAGING_COLUMNS]
+            for values in zip(*columns, strict=True):
+                copy.write_row((upload_id, *values))
+        if preview.rejected_file is not None:
+            f = preview.rejected_file
+            cur.execute("INSERT INTO case_upload_rejected (upload_id, filename, media_type, "
+                        "content) VALUES (%s, %s, %s, %s)",
+                        (upload_id, f.filename, f.media_type, f.content))
+    preview.upload_id = upload_id
+    return preview
+
+
+def _locked_upload(conn: psycopg.Connection, upload_id: int, user: Uploader) -> None:
+    """Lock a previewed upload of this user (admin: anyone's), or refuse."""
+    row = conn.execute("SELECT user_id, status FROM case_upload WHERE id = %s AND kind = 'case' "
+                       "FOR UPDATE", (upload_id,)).fetchone()
+    mine = row is not None and (user.role == "admin" or row[0] == user.id)
+    if not mine:
+        raise UploadStateError("unggahan tidak ditemukan / upload not found")
+    if row[1] != "preview":
+        done = "dikonfirmasi" if row[1] == "confirmed" else "dibatalkan"
+        raise UploadStateError(f"unggahan sudah {done} / the upload was already {row[1]}")
+
+
+def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirmed:
+    """Store every staged row of the upload as a case, in one transaction."""
+    area_limit(user)
+    with conn.transaction():
+        _locked_upload(conn, upload_id, user)
+        staged = conn.execute("SELECT count(*) FROM case_staging WHERE upload_id = %s",
+                              (upload_id,)).fetchone()[0]
+        inserted, people = conn.execute(sql("ingest/confirm"), {
+            "upload_id": upload_id, "user_id": user.id}).fetchone()
+        conn.execute("UPDATE case_upload SET status = 'confirmed', confirmed_at = now(), "
+                     "report = report || %s WHERE id = %s",
+                     (Jsonb({"inserted": inserted, "skipped": staged - inserted}), upload_id))
+        conn.execute("DELETE FROM case_staging WHERE upload_id = %s", (upload_id,))
+    return Confirmed(upload_id, inserted, staged - inserted, people)
+
+
+def discard(conn: psycopg.Connection, upload_id: int, user: Uploader) -> None:
+    """Drop a preview: its staged rows and its rejected file go, the record stays."""
+    with conn.transaction():
+        _locked_upload(conn, upload_id, user)
+        conn.execute("DELETE FROM case_staging WHERE upload_id = %s", (upload_id,))
+        conn.execute("DELETE FROM case_upload_rejected WHERE upload_id = %s", (upload_id,))
+        conn.execute("UPDATE case_upload SET status = 'discarded' WHERE id = %s", (upload_id,))
+
+
+def _owned(conn: psycopg.Connection, upload_id: int, user: Uploader) -> tuple | None:
+    row = conn.execute("SELECT user_id, status, filename, format, accepted, rejected, report "
+                       "FROM case_upload WHERE id = %s AND kind = 'case'",
+                       (upload_id,)).fetchone()
+    if row is None or not (user.role == "admin" or row[0] == user.id):
+        return None
+    return row
+
+
+def load_preview(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Preview | None:
+    """A staged upload's preview again (a page reload): stored report, staged points."""
+    row = _owned(conn, upload_id, user)
+    if row is None:
+        return None
+    _, status, filename, fmt, accepted, rejected, report = row
+    points = pd.DataFrame(conn.execute(
+        "SELECT lon, lat, category_code, row_no FROM case_staging WHERE upload_id = %s "
+        "ORDER BY row_no", (upload_id,)).fetchall(),
+        columns=["lon", "lat", "category_code", "row"])
+    errors = [RowError(e["row"], e["column"], e["code"], e["reason"], e.get("suggestion"))
+              for e in report.get("errors", [])]
+    return Preview(upload_id, filename, fmt, accepted, rejected, errors, points,
+                   stored_rejected_file(conn, upload_id, user), status)
+
+
+def stored_rejected_file(conn: psycopg.Connection, upload_id: int,
+                         user: Uploader) -> RejectedFile | None:
+    """The rejected rows of an upload as a file (kept until discarded or purged)."""
+    if _owned(conn, upload_id, user) is None:
+        return None
+    row = conn.execute("SELECT filename, media_type, content FROM case_upload_rejected "
+                       "WHERE upload_id = %s", (upload_id,)).fetchone()
+    return RejectedFile(row[0], row[1], bytes(row[2])) if row else None
+
+
+def purge_stale(conn: psycopg.Connection, older_than: timedelta = timedelta(days=1)) -> int:
+    """Discard previews left unconfirmed, and drop old rejected files (personal data)."""
+    with conn.transaction():
+        gone = conn.execute(
+            "UPDATE case_upload SET status = 'discarded' WHERE status = 'preview' "
+            "AND created_at < now() - %s RETURNING id", (older_than,)).fetchall()
+        ids = [r[0] for r in gone]
+        conn.execute("DELETE FROM case_staging WHERE upload_id = ANY(%s)", (ids,))
+        conn.execute("DELETE FROM case_upload_rejected r USING case_upload u "
+                     "WHERE u.id = r.upload_id AND u.created_at < now() - %s", (older_than,))
+    return len(ids)
