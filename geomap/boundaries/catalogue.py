@@ -60,8 +60,9 @@ class Catalogue:
         if level == "kabupaten":
             paths.append(layout["desa"].format(province=province, kabupaten=area))
         else:
-            prefix = layout["desa"].format(province=province, kabupaten=f"{province}.")
-            paths += sorted(p for p in self.data["sha256"] if p.startswith(prefix))
+            # Every kabupaten's desa file: the layout up to the kabupaten code, then "PP.".
+            head = layout["desa"].split("{kabupaten}")[0].format(province=province)
+            paths += sorted(p for p in self.data["sha256"] if p.startswith(f"{head}{province}."))
         missing = [p for p in paths if p not in self.data["sha256"]]
         if missing:
             raise BoundaryError(area, f"berkas tidak ada di katalog / not in the catalogue: "
