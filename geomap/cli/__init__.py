@@ -11,6 +11,8 @@ from geomap import __version__
 from geomap.cli.boundaries import boundaries
 from geomap.cli.cases import cases
 from geomap.cli.db import db
+from geomap.cli.demo import demo
+from geomap.cli.resources import resources
 from geomap.cli.serve import serve
 
 
@@ -20,5 +22,5 @@ def main() -> None:
     """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
 
 
-for command in (db, boundaries, serve, cases):
+for command in (db, boundaries, serve, cases, demo, resources):
     main.add_command(command)
