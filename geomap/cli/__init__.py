@@ -14,6 +14,7 @@ from geomap.cli.db import db
 from geomap.cli.demo import demo
 from geomap.cli.resources import resources
 from geomap.cli.serve import serve
+from geomap.cli.users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +23,5 @@ def main() -> None:
     """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
 
 
-for command in (db, boundaries, serve, cases, demo, resources):
+for command in (db, boundaries, serve, cases, demo, resources, users):
     main.add_command(command)
