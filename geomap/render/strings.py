@@ -1,0 +1,53 @@
+"""Every text the map pages show, in Bahasa Indonesia (the default) and English.
+
+Kept in one place so a translation is one file to read; layer titles and legend
+labels live with their layer (``layers/<group>/<name>.py``).
+"""
+
+from __future__ import annotations
+
+from layers.registry import Text
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+TEXTS: dict[str, Text] = {
+    "app.title": Text("geomap: peta sosial", "geomap: social map"),
+    "app.tagline": Text("Peta PMKS dan PSKS untuk Dinas Sosial",
+                        "Maps of PMKS cases and PSKS resources for Dinas Sosial offices"),
+    "landing.choose": Text("Pilih wilayah", "Choose an area"),
+    "landing.open": Text("Buka peta", "Open the map"),
+    "landing.all": Text("Semua wilayah yang dimuat", "Everything loaded"),
+    "landing.empty": Text(
+        "Belum ada batas wilayah. Muat dengan: geomap boundaries fetch 32.04",
+        "No boundaries are loaded yet. Load them with: geomap boundaries fetch 32.04"),
+    "map.title": Text("Peta", "Map"),
+    "map.areas": Text("Pilih wilayah lain", "Choose another area"),
+    "map.legend": Text("Legenda", "Legend"),
+    "map.basemap": Text("Peta dasar", "Basemap"),
+    "map.load_failed": Text("Lapisan gagal dimuat", "A layer failed to load"),
+    "lang.switch": Text("English", "Bahasa Indonesia"),
+    "level.province": Text("Provinsi", "Province"),
+    "level.kabupaten": Text("Kabupaten/Kota", "Kabupaten/Kota (regency/city)"),
+    "level.kecamatan": Text("Kecamatan", "Kecamatan (district)"),
+    "error.bad_area": Text(
+        "Kode wilayah tidak sah (contoh: 32.04 atau 32.04.05)",
+        "Invalid area code (for example 32.04 or 32.04.05)"),
+    "error.unknown_area": Text("Wilayah belum dimuat", "That area is not loaded"),
+    "error.bad_tile": Text("Ubin tidak sah (z 0-22, x dan y di dalam 0..2^z-1)",
+                           "Invalid tile (z 0-22, x and y within 0..2^z-1)"),
+    "error.not_tiled": Text("Lapisan ini tidak disajikan sebagai ubin vektor",
+                            "This layer is not served as vector tiles"),
+    "error.no_labels": Text("Lapisan ini tidak berlabel", "This layer has no labels"),
+}
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The text ``key`` in ``lang``."""
+    return TEXTS[key](lang)
+
+
+def both(key: str) -> str:
+    """The text ``key`` in both languages, for error messages: "Indonesian / English"."""
+    entry = TEXTS[key]
+    return f"{entry.id} / {entry.en}"

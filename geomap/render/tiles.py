@@ -1,0 +1,106 @@
+"""Vector tiles of a layer (``ST_AsMVT``) and the TileJSON document that describes them.
+
+Tiles use the web-mercator XYZ scheme Leaflet and every other web map use. A tile
+asks the layer only for the features in its box (plus the 64/4096 buffer that
+``ST_AsMVTGeom`` keeps), simplified to about one tile unit, so its cost follows
+what it shows, not the size of the layer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import psycopg
+from psycopg.postgres import types as pg_types
+
+from geomap.render.area import Area
+from geomap.render.geojson import layer_query, parameters
+from layers.registry import Layer
+
+MIN_ZOOM = 0
+MAX_ZOOM = 22          # the deepest tile anyone may ask for
+MAX_NATIVE_ZOOM = 16   # below this, maps stretch the z16 tiles (boundaries need no more)
+EXTENT = 4096
+BUFFER = 64
+_NUMBERS = {"int2", "int4", "int8", "float4", "float8", "numeric"}
+
+
+class BadTile(ValueError):
+    """z/x/y that name no tile."""
+
+
+@dataclass(frozen=True)
+class Tile:
+    z: int
+    x: int
+    y: int
+
+    def __post_init__(self) -> None:
+        if not MIN_ZOOM <= self.z <= MAX_ZOOM:
+            raise BadTile(f"z {self.z}")
+        if not (0 <= self.x < 2**self.z and 0 <= self.y < 2**self.z):
+            raise BadTile(f"{self.z}/{self.x}/{self.y}")
+
+    def bounds(self, margin: float = 0.0) -> tuple[float, float, float, float]:
+        """West, south, east, north in degrees, widened by ``margin`` of the tile's size."""
+        n = 2**self.z
+
+        def lon(x: float) -> float:
+            return x / n * 360.0 - 180.0
+
+        def lat(y: float) -> float:
+            return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+
+        return (lon(self.x - margin), max(-85.06, lat(self.y + 1 + margin)),
+                lon(self.x + 1 + margin), min(85.06, lat(self.y - margin)))
+
+    def bbox(self) -> str:
+        """The tile's box with its buffer, as EWKT in EPSG:4326 (the layer contract's bbox)."""
+        west, south, east, north = self.bounds(BUFFER / EXTENT)
+        return f"SRID=4326;POLYGON(({west} {south},{east} {south},{east} {north}," \
+               f"{west} {north},{west} {south}))"
+
+    def unit_degrees(self) -> float:
+        """One tile unit (1/4096 of the tile's width) in degrees: what simplifying may drop."""
+        return 360.0 / (EXTENT * 2**self.z)
+
+
+def layer_tile(conn: psycopg.Connection, layer: Layer, area: str | None, tile: Tile) -> bytes:
+    """The MVT of ``layer`` under ``area`` for ``tile`` (empty bytes when nothing is there)."""
+    params = parameters(layer, area, simplify=tile.unit_degrees(), bbox=tile.bbox())
+    params.update(z=tile.z, x=tile.x, y=tile.y, name=layer.name)
+    data = conn.execute(layer_query(layer, "mvt"), params).fetchone()[0]
+    return bytes(data or b"")
+
+
+def fields(conn: psycopg.Connection, layer: Layer) -> dict[str, str]:
+    """The layer's attributes and their TileJSON types (its columns, less the geometry)."""
+    cursor = conn.execute(layer_query(layer, "columns"), parameters(layer, None))
+    found = {}
+    for column in cursor.description:
+        if column.name in ("geom", "label_at"):  # the geometry; arrays do not go into MVT
+            continue
+        info = pg_types.get(column.type_code)
+        kind = info.name if info else ""
+        found[column.name] = ("Number" if kind in _NUMBERS
+                              else "Boolean" if kind == "bool" else "String")
+    return found
+
+
+def tilejson(layer: Layer, title: str, area: Area, tiles_url: str,
+             layer_fields: dict[str, str]) -> dict:
+    """The TileJSON 3.0.0 document of ``layer``'s tiles under ``area``."""
+    west, south, east, north = area.bounds
+    return {
+        "tilejson": "3.0.0",
+        "name": title,
+        "scheme": "xyz",
+        "tiles": [tiles_url],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_NATIVE_ZOOM,
+        "bounds": [west, south, east, north],
+        "center": [(west + east) / 2, (south + north) / 2, 10],
+        "vector_layers": [{"id": layer.name, "fields": layer_fields,
+                           "minzoom": MIN_ZOOM, "maxzoom": MAX_NATIVE_ZOOM}],
+    }

@@ -1,0 +1,74 @@
+"""The layer API: a layer's features as GeoJSON and its labels, for the map pages.
+
+``/api/layers/<name>.geojson?area=32.04`` answers with one FeatureCollection made
+by PostGIS; who may fetch it is the layer's own rule (:meth:`Layer.visible_to`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+
+from geomap.render import area as areas
+from geomap.render.geojson import layer_geojson, layer_labels
+from geomap.render.strings import both
+from layers import registry
+from layers.registry import Layer
+from server.auth import current_user
+from server.db import connection
+
+bp = Blueprint("layers_api", __name__)
+
+
+def viewer_role() -> str | None:
+    """The role of whoever asks (None: not logged in)."""
+    user = current_user()
+    return user.role if user else None
+
+
+def visible_layer(name: str) -> Layer:
+    """The layer ``name`` if the viewer may see it: 404 when there is none, 401/403 when
+    the viewer may not (a layer's existence is no secret: its name is in the code)."""
+    try:
+        layer = registry.get(name)
+    except registry.UnknownLayer:
+        abort(404)
+    role = viewer_role()
+    if not layer.visible_to(role):
+        abort(401 if role is None else 403)
+    return layer
+
+
+def requested_area() -> str | None:
+    """The ``area`` parameter as a dotted code (None: everything loaded); 400 when invalid."""
+    try:
+        return areas.parse(request.args.get("area"))
+    except areas.BadArea:
+        abort(400, description=both("error.bad_area"))
+
+
+def cache_control(layer: Layer) -> str:
+    """Public layers may be cached anywhere for a while; others only by the viewer."""
+    return ("public, max-age=300" if layer.visible_to(None)
+            else "private, max-age=60")
+
+
+@bp.get("/api/layers/<name>.geojson")
+def geojson(name: str) -> Response:
+    layer = visible_layer(name)
+    area = requested_area()
+    with connection() as conn:
+        body = layer_geojson(conn, layer, area)
+    return Response(body, mimetype="application/geo+json",
+                    headers={"Cache-Control": cache_control(layer)})
+
+
+@bp.get("/api/layers/<name>/labels.json")
+def labels(name: str) -> Response:
+    layer = visible_layer(name)
+    if layer.label_field is None:
+        abort(404, description=both("error.no_labels"))
+    area = requested_area()
+    with connection() as conn:
+        body = layer_labels(conn, layer, area)
+    return Response(body, mimetype="application/json",
+                    headers={"Cache-Control": cache_control(layer)})
