@@ -19,6 +19,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # "module:attribute" of every blueprint; a module is imported only when the app is made.
 BLUEPRINTS: list[str] = [
     "server.auth:bp",
+    "server.cases:bp", "server.cases_api:bp",
     "server.admin:bp",
 ]
 

@@ -1,0 +1,149 @@
+"""The JSON API of PMKS cases and case uploads.
+
+Authentication is a Bearer token (scripts) or the browser session with its CSRF token
+(``X-CSRFToken``); see :mod:`server.auth`. Writes go through the one validation path of
+:mod:`geomap.ingest` (via :mod:`server.case_ingest`), the same as files and the form.
+
+Reads obey the area rule in SQL (:mod:`geomap.case_reads`): a case outside the caller's
+area is 404, exactly like a case that does not exist. A ``planner`` gets counts only
+(``/api/cases/counts``); the case list and single cases, which carry points, are 403 for
+it. Personal data comes only with ``?personal=1&purpose=...``, to tksk/dinas/admin, and
+every such read is written to the audit log with the ids read.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
+from geomap import case_reads
+from server import case_ingest
+from server.auth import current_user, login_required, roles_required
+from server.case_params import case_filter, case_json, purpose, wants_personal
+from server.db import connection
+
+bp = Blueprint("cases_api", __name__, url_prefix="/api")
+
+CASE_READERS = case_reads.CASE_ROW_ROLES
+WRITERS = case_ingest.WRITER_ROLES
+
+
+@bp.before_request
+def _size_limit() -> None:
+    case_ingest.apply_size_limit()
+
+
+def _with_persons(rows: list[dict], audit_detail: dict) -> list[dict]:
+    """The rows, with personal data added (and the read audited) when explicitly asked."""
+    if not wants_personal(request.args):
+        return [case_json(r) for r in rows]
+    user = current_user()
+    why = purpose(request.args)
+    if not case_reads.may_read_personal(user):
+        raise Forbidden()
+    with connection() as conn:
+        persons = case_reads.read_personal(conn, user, [r["id"] for r in rows], why,
+                                           audit_detail)
+    return [case_json(r, persons.get(r["id"], {})) for r in rows]
+
+
+@bp.get("/cases")
+@roles_required(*CASE_READERS)
+def list_cases():
+    query = case_filter(request.args)
+    with connection() as conn:
+        rows = case_reads.list_cases(conn, current_user(), query)
+    cases = _with_persons(rows, {"endpoint": "GET /api/cases", "query": request.args.to_dict()})
+    return jsonify({"count": len(cases), "limit": query.limit, "offset": query.offset,
+                    "personal": wants_personal(request.args), "cases": cases})
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required(*CASE_READERS)
+def get_case(case_id: int):
+    with connection() as conn:
+        row = case_reads.get_case(conn, current_user(), case_id)
+    if row is None:
+        raise NotFound()
+    return jsonify(_with_persons([row], {"endpoint": "GET /api/cases/<id>"})[0])
+
+
+@bp.get("/cases/counts")
+@login_required
+def counts():
+    """Cases per kecamatan and category: what every role may see, planners included."""
+    query = case_filter(request.args)
+    with connection() as conn:
+        rows = case_reads.counts(conn, current_user(), query)
+    return jsonify({"total": sum(r["cases"] for r in rows), "counts": rows})
+
+
+# --- writes ---------------------------------------------------------------------------
+
+def _json_records() -> list[dict]:
+    body = request.get_json(silent=True)
+    if isinstance(body, dict):
+        body = body.get("cases", [body]) if "cases" in body else [body]
+    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
+        raise BadRequest("badan permintaan harus satu objek kasus JSON atau daftarnya / the "
+                         "body must be one JSON case object or a list of them")
+    return body
+
+
+@bp.post("/cases")
+@roles_required(*WRITERS)
+def create_cases():
+    """One case or a list: valid rows are written at once, rejected rows reported.
+
+    201 when at least one case was written, 200 when every row was already there
+    (a repeated request adds nothing), 422 when none was accepted.
+    """
+    records = _json_records()
+    with connection() as conn:
+        result = case_ingest.write_records(conn, current_user(), records, "api")
+    status = 201 if result["created"] else (422 if not result["accepted"] else 200)
+    return jsonify(result), status
+
+
+@bp.post("/uploads")
+@roles_required(*WRITERS)
+def upload():
+    upload_file = case_ingest.file_from_request()
+    with connection() as conn:
+        preview = case_ingest.stage_file(conn, current_user(), upload_file)
+        body = case_ingest.preview_json(preview, conn, current_user())
+    return jsonify(body), 201
+
+
+@bp.get("/uploads/<int:upload_id>")
+@roles_required(*WRITERS)
+def upload_preview(upload_id: int):
+    with connection() as conn:
+        preview = case_ingest.load_preview(conn, current_user(), upload_id)
+        body = case_ingest.preview_json(preview, conn, current_user())
+    return jsonify(body)
+
+
+@bp.get("/uploads/<int:upload_id>/points")
+@roles_required(*WRITERS)
+def upload_points(upload_id: int):
+    """The accepted points of this user's staged upload, as GeoJSON (for the preview map)."""
+    with connection() as conn:
+        collection = case_ingest.staged_points(conn, current_user(), upload_id)
+    return jsonify(collection)
+
+
+@bp.post("/uploads/<int:upload_id>/confirm")
+@roles_required(*WRITERS)
+def confirm(upload_id: int):
+    with connection() as conn:
+        result = case_ingest.confirm(conn, current_user(), upload_id)
+    return jsonify(result)
+
+
+@bp.delete("/uploads/<int:upload_id>")
+@roles_required(*WRITERS)
+def discard(upload_id: int):
+    with connection() as conn:
+        case_ingest.discard(conn, current_user(), upload_id)
+    return jsonify({"id": upload_id, "status": "discarded"})
