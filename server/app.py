@@ -19,6 +19,10 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # "module:attribute" of every blueprint; a module is imported only when the app is made.
 BLUEPRINTS: list[str] = [
     "server.auth:bp",
+    "server.security:bp",
+    "server.pages:bp",
+    "server.api:bp",
+    "server.tiles:bp",
     "server.cases:bp", "server.cases_api:bp",
     "server.admin:bp",
 ]
