@@ -85,6 +85,10 @@ def write_xlsx(path: Path, rows: list[dict[str, str]], *, numbers: bool = True) 
             values = [float(v) if k in ("lintang", "bujur") and v else v
                       for k, v in r.items()]
         sheet.append(values)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:  # text that looks like a formula stays text (a text cell)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     book.save(path)
     return path
 
