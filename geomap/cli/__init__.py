@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from geomap import __version__
+from geomap.cli.backup import backup, restore
 from geomap.cli.boundaries import boundaries
 from geomap.cli.cases import cases
 from geomap.cli.db import db
@@ -23,5 +24,5 @@ def main() -> None:
     """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
 
 
-for command in (db, boundaries, serve, cases, demo, resources, users):
+for command in (db, boundaries, serve, cases, backup, restore, demo, resources, users):
     main.add_command(command)
