@@ -1,8 +1,9 @@
 """Synthetic PMKS cases: who, what, where and when, as one table of rows.
 
 The rows are what an office would upload (category code, coordinates, date,
-status, sex, age group, household size, name, NIK, address, phone): the seed
-command sends them through the same validation and write path as a file.
+status, sex, age group, household size, name, NIK, address, phone), with the
+file's own headers: the seed sends them through the same validation and write
+path as an uploaded file (:mod:`geomap.ingest`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def generate(desa: places.Desa, where: places.Settlements, n: int, today: dt.dat
     spot = places.pick_settlements(where, drawn, rng)
     lon, lat = places.points_near(where, desa.geom, spot, rng)
     lon, lat = np.round(lon, 6), np.round(lat, 6)
-    at_desa, snapped = places.locate(desa, assign, lon, lat)
+    at_desa = places.locate(desa, assign, lon, lat)
 
     urban = desa.urban[at_desa]
     category = np.empty(n, dtype=np.int64)
@@ -66,9 +67,6 @@ def generate(desa: places.Desa, where: places.Settlements, n: int, today: dt.dat
     # Cumulative thresholds in the order of tables.STATUSES: baru, ditangani, dirujuk, selesai.
     bounds = np.stack([1 - selesai - 0.10 - ditangani, 1 - selesai - 0.10, 1 - selesai], axis=1)
     status = (rng.random(n)[:, None] >= bounds).sum(axis=1)
-    # A finished case closed some weeks after it was recorded, never after today.
-    took = np.ceil(rng.exponential(tables.DAYS_TO_CLOSE, n)).astype(np.int64)
-    closed = np.minimum(recorded + took.astype("timedelta64[D]"), np.datetime64(today, "D"))
 
     lam = _per_category(official, tables.HOUSEHOLD_LAMBDA, tables.HOUSEHOLD_LAMBDA_DEFAULT)
     household = np.minimum(1 + rng.poisson(lam[category]), 15)
@@ -78,12 +76,9 @@ def generate(desa: places.Desa, where: places.Settlements, n: int, today: dt.dat
         "kategori": official[category],
         "lintang": lat,
         "bujur": lon,
-        "desa": desa.code[at_desa],
-        "snapped": snapped,
+        "desa": desa.code[at_desa],  # the rule's answer, for the generator's own use
         "tanggal": recorded.astype(str),
         "status": np.asarray(tables.STATUSES)[status],
-        "selesai_pada": np.where(status == tables.STATUSES.index("selesai"),
-                                 closed.astype(str), None),
         "jenis_kelamin": np.where(female, "P", "L"),
         "kelompok_umur": np.asarray(tables.AGE_GROUPS)[group],
         "jumlah_anggota_keluarga": household,

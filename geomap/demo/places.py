@@ -55,8 +55,8 @@ Assign = Callable[[np.ndarray, np.ndarray], Assignment]
 
 
 def locate(desa: Desa, assign: Assign, lon: np.ndarray,
-           lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index into ``desa`` of the desa the point rule gives each point, and its snapped flag.
+           lat: np.ndarray) -> np.ndarray:
+    """Index into ``desa`` of the desa the point rule gives each point.
 
     Every demo point is drawn inside a desa, so the rule always finds one; a point it
     cannot place would be a bug in the generator, and stops the seed.
@@ -68,7 +68,7 @@ def locate(desa: Desa, assign: Assign, lon: np.ndarray,
     if not ok.all():
         raise RuntimeError(f"{int((~ok).sum())} titik demo di luar desa / demo points outside "
                            "every desa of the area")
-    return at, found.snapped
+    return at
 
 
 def population_total(area: str, area_km2: float) -> int:

@@ -111,7 +111,7 @@ def generate(desa: places.Desa, where: places.Settlements, rng: np.random.Genera
     lon, lat = np.round(lon, 6), np.round(lat, 6)
     is_tksk = code == tksk_code
     for _ in range(tables.TKSK_PLACEMENT_ROUNDS):
-        at, _snapped = places.locate(desa, assign, lon[is_tksk], lat[is_tksk])
+        at = places.locate(desa, assign, lon[is_tksk], lat[is_tksk])
         wrong = np.flatnonzero(is_tksk)[desa.kecamatan[at] != desa.kecamatan[d[is_tksk]]]
         if not len(wrong):
             break

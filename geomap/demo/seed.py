@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pandas as pd
 import psycopg
 
-from geomap import accounts
+from geomap import accounts, ingest
 from geomap.assign import assign_desa
-from geomap.demo import cases, places, resources, store
+from geomap.demo import cases, places, resources, tables
+from geomap.ingest.columns import map_headers
+from geomap.ingest.staging import STAGING_COLUMNS
 from geomap.resources import store as resource_store
 from geomap.resources.load import import_rows
+from geomap.sql import sql
 
 DEFAULT_CASES = 20_000
 DEFAULT_SEED = 2024
@@ -68,7 +72,6 @@ class SeedResult:
     resource_errors: list[dict]
     users_created: list[str]
     without_tksk: list[tuple[str, str]]  # (code, name) of kecamatan left without a TKSK
-    counts: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {**self.params.as_json(), "cases_added": self.cases_added,
@@ -76,12 +79,13 @@ class SeedResult:
                 "resources_updated": self.resources.updated,
                 "resources_unchanged": self.resources.unchanged,
                 "users_created": self.users_created,
-                "without_tksk": [code for code, _ in self.without_tksk], **self.counts}
+                "without_tksk": [code for code, _ in self.without_tksk]}
 
 
 def existing_demo(conn: psycopg.Connection) -> dict | None:
     """The parameters of the demo already seeded, if any."""
     row = conn.execute("SELECT report FROM case_upload WHERE format = 'demo' AND kind = 'case' "
+                       "AND status = 'confirmed' "
                        "ORDER BY id LIMIT 1").fetchone()
     return row[0].get("params") if row else None
 
@@ -124,8 +128,55 @@ def _upload(conn: psycopg.Connection, kind: str, params: Params, rows: int,
                                         report=report)
 
 
+def _cases(conn: psycopg.Connection, params: Params, rows: pd.DataFrame) -> int:
+    """Check the cases by the ingest rules, as a system import, and write them by COPY.
+
+    The checks, the desa, the NIK hash and the fingerprint are ingest's own
+    (:func:`geomap.ingest.check_table`), so a demo case and the same row in an
+    office's file are the same case. The write is the demo's: one COPY and one INSERT
+    that also set who recorded each case and when it was closed, which no upload
+    knows (writing through preview and confirm and then updating every row would
+    write each case twice). A generated row that fails a check is a bug in the
+    generator and stops the seed before anything is written.
+    """
+    text = rows.drop(columns=["desa"]).astype(str)
+    text["lintang"] = np.char.mod("%.6f", rows["lintang"].to_numpy())
+    text["bujur"] = np.char.mod("%.6f", rows["bujur"].to_numpy())
+    text["telepon"] = rows["telepon"].fillna("").astype(str)
+    table = ingest.Table(params.label(), "demo", _sha(params), text,
+                         np.arange(len(text)) + 2, map_headers(list(text.columns)))
+    checked = ingest.check_table(conn, ingest.SystemImport(params.area), table,
+                                 today=params.today)
+    if checked.n_rejected:
+        raise RuntimeError(f"kasus demo ditolak / demo cases rejected: "
+                           f"{[e.as_dict() for e in checked.errors[:3]]}")
+    stage = checked.cases.loc[:, list(STAGING_COLUMNS)].copy()
+    stage["household_size"] = stage["household_size"].astype("Int64")
+    for column in ("nik_hmac", "fingerprint"):  # bytea in COPY's text form
+        stage[column] = "\\x" + stage[column].map(bytes.hex)
+    buffer = io.StringIO()
+    stage.to_csv(buffer, header=False, index=False, float_format="%.6f")
+    with conn.transaction(), conn.cursor() as cur:
+        upload = resource_store.record_upload(
+            conn, kind="case", filename=params.label(), fmt="demo", sha256=_sha(params),
+            accepted=len(stage), rejected=0, report={"params": params.as_json()})
+        cur.execute("CREATE TEMP TABLE demo_case_stage (LIKE case_staging) ON COMMIT DROP")
+        cur.execute("ALTER TABLE demo_case_stage ALTER upload_id SET DEFAULT "
+                    + str(int(upload)))
+        with cur.copy(f"COPY demo_case_stage ({', '.join(STAGING_COLUMNS)}) FROM STDIN "
+                      "WITH (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+        cur.execute(sql("demo/case_insert"), {"dinas": "dinas", "today": params.today,
+                                              "mean_days": tables.DAYS_TO_CLOSE})
+        return cur.rowcount
+
+
 def seed(conn: psycopg.Connection, params: Params, password: str = DEMO_PASSWORD) -> SeedResult:
-    """Seed (or re-seed, adding nothing) the demo; raise :class:`AlreadySeeded` on a mix."""
+    """Seed (or re-seed, adding nothing) the demo; raise :class:`AlreadySeeded` on a mix.
+
+    Re-seeding with the same parameters checks the resources and accounts again (an
+    idempotent import) and leaves the cases, already confirmed, as they are.
+    """
     existing = existing_demo(conn)
     if existing is not None and existing != params.as_json():
         raise AlreadySeeded(existing)
@@ -136,23 +187,23 @@ def seed(conn: psycopg.Connection, params: Params, password: str = DEMO_PASSWORD
     case_rows = cases.generate(desa, where, params.cases, params.today, rng, assign)
     resource_rows, gap = resources.generate(desa, where, rng, assign)
     tksk = resource_rows[resource_rows["pengguna"].notna()]
-    # Cases of a kecamatan with a TKSK were recorded by that TKSK.
-    recorder = pd.Series(case_rows["desa"].str[:8]).map(
-        dict(zip(tksk["kode_kecamatan"], tksk["pengguna"], strict=True)))
-
     report = {"params": params.as_json()}
+    # Each step is idempotent, so a seed cut short is finished by running it again
+    # (no one transaction around them all: the point rule's temporary tables live
+    # until a real commit).
     with conn.transaction():
         created = _users(conn, resources.users(params.area, tksk), password)
-        as_file = resource_rows.fillna("").astype(str)  # text cells, as a file is read
-        as_file.insert(0, "row", np.arange(len(as_file)) + 2)
-        upload = _upload(conn, "resource", params, len(resource_rows), report)
-        imported = import_rows(conn, as_file, filename=params.label(), fmt="demo",
-                               sha256=_sha(params), area=params.area, upload_id=upload)
-        if imported.rejected:  # the generator's own rows must pass the import rules: roll back
-            raise RuntimeError(f"sumber daya demo ditolak / demo resources rejected: "
-                               f"{imported.errors[:3]}")
-        added = store.write_cases(conn, case_rows, recorder,
-                                  _upload(conn, "case", params, params.cases, report), "dinas")
+    as_file = resource_rows.fillna("").astype(str)  # text cells, as a file is read
+    as_file.insert(0, "row", np.arange(len(as_file)) + 2)
+    dry = import_rows(conn, as_file, filename=params.label(), fmt="demo", sha256=_sha(params),
+                      area=params.area, dry_run=True)
+    if dry.rejected:  # the generator's own rows must pass the import rules
+        raise RuntimeError(f"sumber daya demo ditolak / demo resources rejected: "
+                           f"{dry.errors[:3]}")
+    imported = import_rows(conn, as_file, filename=params.label(), fmt="demo",
+                           sha256=_sha(params), area=params.area,
+                           upload_id=_upload(conn, "resource", params, len(as_file), report))
+    added = 0 if existing else _cases(conn, params, case_rows)
     names = dict(zip(desa.kecamatan, desa.kecamatan_name, strict=True))
     return SeedResult(params, added, imported.saved, imported.errors, created,
                       [(code, names[code]) for code in gap])

@@ -109,7 +109,8 @@ RECENCY = 1.3
 # Status by how old the record is (f = days ago / DAYS): selesai rises from 5 % to 70 %,
 # dirujuk stays at 10 %, ditangani falls from 25 % to 12.5 %, baru is the rest.
 STATUSES = ("baru", "ditangani", "dirujuk", "selesai")
-# A finished case was closed after an exponential number of days with this mean.
+# A finished case was closed after an exponential number of days with this mean
+# (drawn from the case's fingerprint in layers/demo/case_history.sql).
 DAYS_TO_CLOSE = 45
 # Share of cases with no phone number.
 NO_PHONE = 0.25
