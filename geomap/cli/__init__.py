@@ -14,6 +14,7 @@ from geomap.cli.cases import cases
 from geomap.cli.db import db
 from geomap.cli.demo import demo
 from geomap.cli.resources import resources
+from geomap.cli.retention import retention
 from geomap.cli.serve import serve
 from geomap.cli.users import users
 
@@ -24,5 +25,5 @@ def main() -> None:
     """geomap: pemetaan sosial PMKS dan PSKS / social mapping of PMKS and PSKS."""
 
 
-for command in (db, boundaries, serve, cases, backup, restore, demo, resources, users):
+for command in (db, boundaries, serve, cases, backup, restore, demo, resources, retention, users):
     main.add_command(command)
