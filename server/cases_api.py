@@ -101,7 +101,12 @@ def create_cases():
     records = _json_records()
     with connection() as conn:
         result = case_ingest.write_records(conn, current_user(), records, "api")
-    status = 201 if result["created"] else (422 if not result["accepted"] else 200)
+    if result["created"]:
+        status = 201
+    elif result["already_recorded"] or result["accepted"]:
+        status = 200
+    else:
+        status = 422
     return jsonify(result), status
 
 
