@@ -26,8 +26,11 @@ Every way a case comes in (file upload, the one-case web form, the JSON API,
   are headers, e.g. ``{"lat": .., "lon": .., "kategori": .., "tanggal": ..}``),
   or a :class:`Table` already read.
 * :func:`check` is the dry run: the same :class:`Preview`, ``upload_id`` None,
-  nothing written. :func:`load_preview` rebuilds a staged preview (a page reload)
-  and :func:`stored_rejected_file` gives its rejected file back later.
+  nothing written. :func:`load_preview` rebuilds a staged preview (a page reload),
+  :func:`staged_points` gives its accepted points as GeoJSON (no personal data) and
+  :func:`stored_rejected_file` its rejected file, later. These return None for an
+  upload that is not the user's (admin: any). :func:`purge_stale` discards previews
+  left unconfirmed (run it from a periodic job).
 * Whole-file problems raise :class:`UploadError` (bilingual message, safe to show);
   :class:`UploadTooLarge` for a file over ``GEOMAP_MAX_UPLOAD_MB`` (default 50),
   checked on the byte count before parsing: web code should call
@@ -67,6 +70,7 @@ from geomap.ingest.staging import (
     load_preview,
     purge_stale,
     stage,
+    staged_points,
     stored_rejected_file,
 )
 from geomap.ingest.template import template_xlsx
@@ -76,6 +80,7 @@ __all__ = [
     "REASONS", "Confirmed", "Preview", "RejectedFile", "RowError", "SystemImport", "Table",
     "Upload", "UploadError", "UploadStateError", "UploadTooLarge", "Uploader", "check",
     "check_size", "check_table", "confirm", "discard", "from_records", "load_preview",
-    "max_upload_bytes", "neutralise", "purge_stale", "read", "stage", "stored_rejected_file",
+    "max_upload_bytes", "neutralise", "purge_stale", "read", "stage", "staged_points",
+    "stored_rejected_file",
     "template_xlsx",
 ]

@@ -36,8 +36,8 @@ class Preview:
     """What the user sees before confirming: counts, errors, the accepted points.
 
     ``upload_id`` is None for a dry run (:func:`check`), which stores nothing.
-    ``points`` holds lon, lat, category code and row of each accepted row (no
-    personal data), for the preview map.
+    ``points`` holds lon, lat, row, category, desa, date and status of each accepted
+    row (no personal data), for the preview map.
     """
 
     upload_id: int | None
@@ -69,12 +69,17 @@ class Confirmed:
     people: int
 
 
+POINT_COLUMNS = ("lon", "lat", "row", "category", "desa", "date", "status")
+
+
 def _points_geojson(points: pd.DataFrame) -> dict:
+    """The same GeoJSON as ``layers/ingest/points.sql`` gives for a staged upload."""
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"row": int(row), "category": cat}}
-        for lon, lat, cat, row in zip(points["lon"], points["lat"], points["category_code"],
-                                      points["row"], strict=True)]}
+         "properties": {"row": int(row), "category": cat, "desa": desa, "date": str(day),
+                        "status": status}}
+        for lon, lat, row, cat, desa, day, status in zip(
+            *(points[c] for c in POINT_COLUMNS), strict=True)]}
 
 
 def _values(column: pd.Series) -> list:
@@ -107,8 +112,12 @@ def _reasons(checked: Checked) -> pd.Series:
 
 def _preview(checked: Checked, upload_id: int | None) -> Preview:
     table = checked.table
-    points = (checked.cases[["lon", "lat", "category_code", "row_no"]]
-              .rename(columns={"row_no": "row"}).reset_index(drop=True))
+    cases = checked.cases
+    points = pd.DataFrame({
+        "lon": cases["lon"], "lat": cases["lat"], "row": cases["row_no"],
+        "category": cases["category_code"], "desa": cases["desa_code"],
+        "date": pd.Series(cases["recorded_on"]).dt.date, "status": cases["status"],
+    }).reset_index(drop=True)
     return Preview(upload_id, table.filename, table.format, checked.n_accepted,
                    checked.n_rejected, checked.errors, points,
                    rejected_file(table, checked.accepted, _reasons(checked)))
@@ -209,13 +218,20 @@ def load_preview(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Pr
         return None
     _, status, filename, fmt, accepted, rejected, report = row
     points = pd.DataFrame(conn.execute(
-        "SELECT lon, lat, category_code, row_no FROM case_staging WHERE upload_id = %s "
-        "ORDER BY row_no", (upload_id,)).fetchall(),
-        columns=["lon", "lat", "category_code", "row"])
+        "SELECT lon, lat, row_no, category_code, desa_code, recorded_on, status "
+        "FROM case_staging WHERE upload_id = %s ORDER BY row_no", (upload_id,)).fetchall(),
+        columns=list(POINT_COLUMNS))
     errors = [RowError(e["row"], e["column"], e["code"], e["reason"], e.get("suggestion"))
               for e in report.get("errors", [])]
     return Preview(upload_id, filename, fmt, accepted, rejected, errors, points,
                    stored_rejected_file(conn, upload_id, user), status)
+
+
+def staged_points(conn: psycopg.Connection, upload_id: int, user: Uploader) -> dict | None:
+    """The accepted points of a staged upload as GeoJSON (no personal data), for its map."""
+    if _owned(conn, upload_id, user) is None:
+        return None
+    return conn.execute(sql("ingest/points"), {"upload_id": upload_id}).fetchone()[0]
 
 
 def stored_rejected_file(conn: psycopg.Connection, upload_id: int,

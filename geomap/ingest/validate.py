@@ -253,7 +253,7 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     why = category_text.map({v: reason("unknown_category", f"maksud Anda: {h}?",
                                        f"did you mean: {h}?") for v, h in near.items()})
     errors.add(unknown, "category", "unknown_category",
-               why.fillna(reason("unknown_category")).to_numpy(dtype=object),
+               why.astype(object).fillna(reason("unknown_category")).to_numpy(dtype=object),
                category_text.map(near).astype(object).to_numpy())
 
     # --- date ---------------------------------------------------------------------------
