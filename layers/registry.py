@@ -9,7 +9,8 @@ The SQL contract, shared by every output format (GeoJSON now, vector tiles
 later), is kept small on purpose:
 
 * parameters ``%(area)s`` (a region code, or NULL for everything loaded),
-  ``%(simplify)s`` (a tolerance in degrees for ``ST_SimplifyPreserveTopology``) and
+  ``%(simplify)s`` (a tolerance in degrees, 0 for none: ``geomap_simplify(geom,
+  %(simplify)s)``; vector tiles ask for 0, their grid simplifies) and
   ``%(bbox)s`` (an EPSG:4326 box the rows must touch, or NULL for no limit: a vector
   tile asks only for its own box, and the filter must sit on the indexed column);
 * one row per feature: a geometry column named ``geom`` in EPSG:4326 and any
@@ -92,7 +93,7 @@ class Layer:
     roles: frozenset[str]          # who may see it (ANONYMOUS for visitors not logged in)
     order: int = 100               # drawing order: higher is drawn above
     show: bool = True              # on when the map opens
-    simplify: float = 0.0          # ST_SimplifyPreserveTopology tolerance, degrees
+    simplify: float = 0.0          # GeoJSON's simplification tolerance, degrees
     precision: int = 5             # decimals of coordinates (5: about 1 m)
     label_field: str | None = None  # property shown as a label ...
     label_min_zoom: int | None = None  # ... from this zoom level on

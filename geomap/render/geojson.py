@@ -13,14 +13,15 @@ from geomap.sql import sql
 from layers.registry import Layer
 
 
-def layer_query(layer: Layer, output: str, **identifiers: str) -> psql.Composed:
+def layer_query(layer: Layer, output: str, **parts: str | psql.Composable) -> psql.Composed:
     """``layers/output/<output>.sql`` around the layer's own SQL (the text of ``layers/`` only).
 
-    ``identifiers`` fill the output's other placeholders with quoted column names.
+    ``parts`` fill the output's other placeholders: a string is a column name (quoted).
     """
     own = sql(layer.sql).strip().rstrip(";")
-    names = {key: psql.Identifier(value) for key, value in identifiers.items()}
-    return psql.SQL(sql(f"output/{output}")).format(layer=psql.SQL(own), **names)
+    filled = {key: psql.Identifier(value) if isinstance(value, str) else value
+              for key, value in parts.items()}
+    return psql.SQL(sql(f"output/{output}")).format(layer=psql.SQL(own), **filled)
 
 
 def parameters(layer: Layer, area: str | None, *, simplify: float | None = None,

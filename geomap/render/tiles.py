@@ -2,8 +2,8 @@
 
 Tiles use the web-mercator XYZ scheme Leaflet and every other web map use. A tile
 asks the layer only for the features in its box (plus the 64/4096 buffer that
-``ST_AsMVTGeom`` keeps), simplified to about one tile unit, so its cost follows
-what it shows, not the size of the layer.
+``ST_AsMVTGeom`` keeps), so its cost follows what it shows, not the size of the
+layer; snapping to the tile's grid simplifies the shapes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import psycopg
+from psycopg import sql as psql
 from psycopg.postgres import types as pg_types
 
 from geomap.render.area import Area
@@ -24,6 +25,7 @@ MAX_NATIVE_ZOOM = 16   # below this, maps stretch the z16 tiles (boundaries need
 EXTENT = 4096
 BUFFER = 64
 _NUMBERS = {"int2", "int4", "int8", "float4", "float8", "numeric"}
+_NOT_SCALAR = {"json", "jsonb", "geometry", "geography", "record"}
 
 
 class BadTile(ValueError):
@@ -61,28 +63,35 @@ class Tile:
         return f"SRID=4326;POLYGON(({west} {south},{east} {south},{east} {north}," \
                f"{west} {north},{west} {south}))"
 
-    def unit_degrees(self) -> float:
-        """One tile unit (1/4096 of the tile's width) in degrees: what simplifying may drop."""
-        return 360.0 / (EXTENT * 2**self.z)
-
 
 def layer_tile(conn: psycopg.Connection, layer: Layer, area: str | None, tile: Tile) -> bytes:
     """The MVT of ``layer`` under ``area`` for ``tile`` (empty bytes when nothing is there)."""
-    params = parameters(layer, area, simplify=tile.unit_degrees(), bbox=tile.bbox())
+    params = parameters(layer, area, simplify=0.0, bbox=tile.bbox())
     params.update(z=tile.z, x=tile.x, y=tile.y, name=layer.name)
-    data = conn.execute(layer_query(layer, "mvt"), params).fetchone()[0]
-    return bytes(data or b"")
+    return bytes(conn.execute(_tile_query(conn, layer), params).fetchone()[0] or b"")
+
+
+def _tile_query(conn: psycopg.Connection, layer: Layer) -> psql.Composed:
+    """The tile query, naming the attribute columns (so the geometry is never converted)."""
+    if layer.name not in _TILE_QUERIES:
+        columns = [psql.SQL(", f.{}").format(psql.Identifier(name))
+                   for name in fields(conn, layer)]
+        _TILE_QUERIES[layer.name] = layer_query(layer, "mvt", columns=psql.SQL("").join(columns))
+    return _TILE_QUERIES[layer.name]
+
+
+_TILE_QUERIES: dict[str, psql.Composed] = {}
 
 
 def fields(conn: psycopg.Connection, layer: Layer) -> dict[str, str]:
-    """The layer's attributes and their TileJSON types (its columns, less the geometry)."""
+    """The layer's attributes and their TileJSON types: its scalar columns but ``geom``."""
     cursor = conn.execute(layer_query(layer, "columns"), parameters(layer, None))
     found = {}
     for column in cursor.description:
-        if column.name in ("geom", "label_at"):  # the geometry; arrays do not go into MVT
-            continue
         info = pg_types.get(column.type_code)
         kind = info.name if info else ""
+        if column.name == "geom" or kind in _NOT_SCALAR or kind.endswith("[]"):
+            continue  # the geometry; MVT attributes are scalars
         found[column.name] = ("Number" if kind in _NUMBERS
                               else "Boolean" if kind == "bool" else "String")
     return found

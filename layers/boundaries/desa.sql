@@ -2,9 +2,8 @@
 -- loaded) touching %(bbox)s (NULL: anywhere), simplified by %(simplify)s degrees, with
 -- its kind, its kecamatan's name and its label point as [lon, lat].
 SELECT d.code, d.name, d.kind, k.name AS kecamatan,
-       json_build_array(round(ST_X(d.label_point)::numeric, 5),
-                        round(ST_Y(d.label_point)::numeric, 5)) AS label_at,
-       ST_SimplifyPreserveTopology(d.geom, %(simplify)s) AS geom
+       geomap_label_at(d.geom, d.label_point) AS label_at,
+       geomap_simplify(d.geom, %(simplify)s) AS geom
   FROM region d
   LEFT JOIN region k ON k.code = d.parent_code
  WHERE d.level = 'desa' AND d.geom IS NOT NULL

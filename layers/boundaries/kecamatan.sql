@@ -2,9 +2,8 @@
 -- touching %(bbox)s (NULL: anywhere), simplified by %(simplify)s degrees, with its
 -- label point as [lon, lat].
 SELECT r.code, r.name,
-       json_build_array(round(ST_X(r.label_point)::numeric, 5),
-                        round(ST_Y(r.label_point)::numeric, 5)) AS label_at,
-       ST_SimplifyPreserveTopology(r.geom, %(simplify)s) AS geom
+       geomap_label_at(r.geom, r.label_point) AS label_at,
+       geomap_simplify(r.geom, %(simplify)s) AS geom
   FROM region r
  WHERE r.level = 'kecamatan' AND r.geom IS NOT NULL
    AND (%(area)s::text IS NULL OR r.code = %(area)s OR r.code LIKE %(area)s || '.%%')

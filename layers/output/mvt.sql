@@ -1,11 +1,14 @@
--- One Mapbox Vector Tile of a layer: the placeholder is the layer's own query, asked only
--- for the tile's box (%(bbox)s, with the buffer); its ``geom`` is clipped to tile
--- %(z)s/%(x)s/%(y)s and every other scalar column becomes an attribute.
+-- One Mapbox Vector Tile of a layer: the layer placeholder is the layer's own query,
+-- asked only for the tile's box (%(bbox)s, with the buffer) and not simplified (snapping
+-- to the tile's 4096 grid is the simplification); its ``geom`` is clipped to tile
+-- %(z)s/%(x)s/%(y)s, and the columns placeholder (", f.name, f.code" ...: its scalar
+-- columns) names the attributes. OFFSET 0 keeps the NULL test from being pushed down (it would clip
+-- twice).
 WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS envelope)
 SELECT ST_AsMVT(mvt.*, %(name)s, 4096, 'geom')
-  FROM (SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile.envelope, 4096, 64, true) AS geom,
-               to_jsonb(f) - 'geom' AS properties
+  FROM (SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile.envelope, 4096, 64, true) AS geom
+               {columns}
           FROM ({layer}
                ) AS f, tile
-       ) AS mvt
+        OFFSET 0) AS mvt
  WHERE mvt.geom IS NOT NULL
