@@ -78,7 +78,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import Forbidden, TooManyRequests
+from werkzeug.exceptions import Forbidden
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -247,10 +247,7 @@ def login():
     with connection() as conn:
         wait = logins.wait_seconds(conn, username, _address(), limits)
         if wait is not None:
-            minutes = math.ceil(wait / 60)
-            raise TooManyRequests(
-                f"Coba lagi dalam {minutes} menit / try again in {minutes} minutes",
-                retry_after=wait)
+            return _too_many(wait)
         user = accounts.verify_login(conn, username, form.password.data)
         logins.record_attempt(conn, username, _address(), user is not None)
         if user is None:
@@ -278,6 +275,15 @@ def logout():
     session.clear()
     g.geomap_user = None
     return redirect(url_for("auth.login"))
+
+
+def _too_many(wait: int):
+    """429 with Retry-After, bilingual, as HTML or JSON like every error."""
+    minutes = math.ceil(wait / 60)
+    response = make_response(error_response(
+        429, f"Coba lagi dalam {minutes} menit / try again in {minutes} minutes"))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _no_store(body: str, status: int):

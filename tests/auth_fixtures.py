@@ -143,7 +143,7 @@ def make_user(bandung_db, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Test
 
     def make(role: str, area: Any = _ROLE_AREA, username: str | None = None,
              password: str | None = None) -> TestUser:
-        name = username or f"{role}{next(_serial)}"
+        name = username or f"{role}.t{next(_serial)}"
         secret = password or f"pw-{name}-Rahasia!"
         with bandung_db.connect() as conn:
             user = accounts.create_user(conn, name, role,
