@@ -40,7 +40,7 @@ from scipy.signal import fftconvolve
 from geomap.analysis.area import Area, project
 from geomap.analysis.filters import CaseFilter
 from geomap.analysis.privacy import suppress_below
-from geomap.analysis.query import float_columns
+from geomap.analysis.query import float_arrays
 
 CELL_M = 100.0
 BANDWIDTH_M = 1000.0
@@ -215,11 +215,11 @@ def case_points(conn: psycopg.Connection, where: CaseFilter,
                 srid: int) -> tuple[np.ndarray, np.ndarray]:
     """The filter's case points in ``srid`` metres.
 
-    PostGIS sends longitude/latitude as one binary COPY; pyproj projects the arrays
+    PostGIS sends longitude and latitude as two binary arrays; pyproj projects them
     (faster than a million ``ST_Transform`` calls, and the same PROJ underneath).
     """
-    lonlat = float_columns(conn, "case_points", where.params(), 2)
-    return project(lonlat[:, 0], lonlat[:, 1], srid)
+    lon, lat = float_arrays(conn, "case_points", where.params())
+    return project(lon, lat, srid)
 
 
 def case_density(conn: psycopg.Connection, area: Area, where: CaseFilter,

@@ -1,9 +1,10 @@
 """Running a ``layers/analysis`` query: one place for the plumbing.
 
-``frame`` suits small results (one row per desa). ``float_columns`` is for the
-big ones (a row per case): it streams ``COPY ... (FORMAT binary)`` and reads
-the whole buffer with one numpy structured dtype, so a million rows cost a
-memory copy, not a million Python tuples.
+``frame`` suits small results (one row per desa). ``float_arrays`` is for the
+big ones (a value per case): PostgreSQL aggregates each column into one binary
+array and numpy reads it in place, so a million points cost one memory copy,
+not a million Python tuples. Measured on 1,000,000 cases it beat binary
+``COPY`` (about 2x), ``string_agg`` of ``float8send`` and a plain ``array_agg``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import psycopg
-from psycopg import sql as pgsql
 
 from geomap.sql import sql
 
-# PGCOPY signature, then flags (int32) and the header extension length (int32).
-_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_FLOAT8_OID = 701
+_ELEMENT = np.dtype([("len", ">i4"), ("v", ">f8")])
 
 
 def frame(conn: psycopg.Connection, name: str, params: dict[str, object]) -> pd.DataFrame:
@@ -27,30 +27,24 @@ def frame(conn: psycopg.Connection, name: str, params: dict[str, object]) -> pd.
         return pd.DataFrame(cur.fetchall(), columns=columns)
 
 
-def float_columns(conn: psycopg.Connection, name: str, params: dict[str, object],
-                  columns: int) -> np.ndarray:
-    """The ``columns`` float8 columns of ``layers/analysis/<name>.sql``, as an (n, columns) array.
+def float_arrays(conn: psycopg.Connection, name: str,
+                 params: dict[str, object]) -> list[np.ndarray]:
+    """The columns of the one row of ``layers/analysis/<name>.sql``, each an
+    ``array_send(array_agg(<float8>))``, as numpy arrays.
 
-    Every column of the query must be a non-null ``double precision``.
+    ``array_send`` hands over PostgreSQL's binary array format in one bytea: a
+    20-byte header (dimensions, null flag, element type, length, lower bound),
+    then a length and a big-endian float8 per element, which numpy reads in place.
     """
-    query = pgsql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(
-        pgsql.SQL(sql(f"analysis/{name}").strip().rstrip(";")))
-    buf = bytearray()
-    with conn.cursor() as cur, cur.copy(query, params) as copy:
-        for block in copy:
-            buf += block
-    if not buf.startswith(_SIGNATURE):
-        raise RuntimeError("COPY binary: tanda tak dikenal / unknown signature")
-    start = len(_SIGNATURE) + 8 + int.from_bytes(buf[len(_SIGNATURE) + 4:len(_SIGNATURE) + 8],
-                                                  "big")
-    fields = [("n", ">i2")]
-    for i in range(columns):
-        fields += [(f"len{i}", ">i4"), (f"v{i}", ">f8")]
-    row = np.dtype(fields)
-    body = memoryview(buf)[start:len(buf) - 2]  # the trailer is int16 -1
-    rows = np.frombuffer(body, dtype=row)
-    lengths = [rows[f"len{i}"] for i in range(columns)]
-    if len(rows) and ((rows["n"] != columns).any() or any((n != 8).any() for n in lengths)):
-        raise RuntimeError("COPY binary: kolom tak terduga / unexpected columns (NULL?)")
-    return np.column_stack([rows[f"v{i}"].astype(np.float64) for i in range(columns)]) \
-        if len(rows) else np.empty((0, columns))
+    row = conn.execute(sql(f"analysis/{name}"), params, binary=True).fetchone()
+    out = []
+    for raw in row:
+        if raw is None:  # array_agg of no rows
+            out.append(np.empty(0))
+            continue
+        ndim, has_null, oid = np.frombuffer(raw, ">i4", count=3)
+        if ndim != 1 or has_null or oid != _FLOAT8_OID:
+            raise RuntimeError("array_send: bukan float8[] tanpa NULL / not a float8[] "
+                               "without NULLs")
+        out.append(np.frombuffer(raw, _ELEMENT, offset=20)["v"].astype(np.float64))
+    return out

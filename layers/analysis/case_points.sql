@@ -1,7 +1,7 @@
--- Case points of a filter as longitude, latitude (float8, EPSG:4326), streamed by
--- binary COPY (geomap.analysis.query.float_columns) and projected with numpy.
+-- Case points of a filter: longitude and latitude (EPSG:4326) as two binary float8
+-- arrays (geomap.analysis.query.float_arrays), projected with numpy afterwards.
 -- Parameters: the CaseFilter's (prefix, categories, date_from, date_to, open_only).
-SELECT ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
+SELECT array_send(array_agg(ST_X(c.geom))) AS lon, array_send(array_agg(ST_Y(c.geom))) AS lat
 FROM pmks_case c
 WHERE starts_with(c.desa_code, %(prefix)s)
   AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
