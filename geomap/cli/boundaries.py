@@ -7,12 +7,23 @@ from pathlib import Path
 
 import click
 
+from geomap import codes
 from geomap.boundaries.catalogue import Catalogue
 from geomap.boundaries.errors import BoundaryError
 from geomap.boundaries.load import ImportReport, load, stats
 from geomap.boundaries.records import BoundaryRecords, FieldMapping, read_sources
 from geomap.cli.common import connection, fail
 from geomap.config import settings
+
+
+def _region_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Normalise a region code given on the command line; a bad one is a usage error."""
+    if value is None:
+        return None
+    try:
+        return codes.normalise(value)
+    except codes.InvalidCode as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.group()
@@ -40,7 +51,8 @@ def _read_and_load(paths: list[Path], mapping: FieldMapping | None,
 @click.option("--level-field",
               help="Vector files: a column with the level, checked against the code "
                    "(provinsi, kabupaten/kota, kecamatan, desa/kelurahan).")
-@click.option("--area", help="Import only this code, what lies under it and what lies above it.")
+@click.option("--area", callback=_region_code,
+              help="Import only this code, what lies under it and what lies above it.")
 def import_command(paths: tuple[Path, ...], code_field: str | None, name_field: str | None,
                    level_field: str | None, area: str | None) -> None:
     """Import wilayah_boundaries SQL dumps, or GeoJSON/GeoPackage/Shapefile with a field mapping.
@@ -61,7 +73,7 @@ def import_command(paths: tuple[Path, ...], code_field: str | None, name_field: 
 
 
 @boundaries.command()
-@click.argument("area")
+@click.argument("area", callback=_region_code)
 def fetch(area: str) -> None:
     """Download AREA (a province, 32, or a kabupaten, 32.04) from the catalogue and import it.
 
@@ -82,14 +94,17 @@ def fetch(area: str) -> None:
 
 
 @boundaries.command("stats")
-@click.option("--area", help="Only under this code.")
+@click.option("--area", callback=_region_code, help="Only under this code.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats_command(area: str | None, as_json: bool) -> None:
     """Counts and areas per level."""
     with connection() as conn:
         result = stats(conn, area)
     if as_json:
-        click.echo(json.dumps(result))
+        # Exactly the shape issue #2 specifies: {"levels": {level: {"count", "area_km2"}}}.
+        click.echo(json.dumps({"levels": {
+            level: {"count": figures["count"], "area_km2": figures["area_km2"]}
+            for level, figures in result["levels"].items()}}))
         return
     for level, figures in result["levels"].items():
         click.echo(f"{level:<10} {figures['count']:>6}  {figures['area_km2']:>12.2f} km²")
