@@ -91,27 +91,32 @@ def geojson_bytes(records: list[dict]) -> bytes:
 @dataclass(frozen=True)
 class Seeded:
     """Cases put in the test database: ``mine`` in Cileunyi (the ``tksk`` user's
-    kecamatan), ``other`` in Cimenyan (``tksk_other``'s)."""
+    kecamatan), ``other`` in Cimenyan (``tksk_other``'s); ``persons`` (name, NIK,
+    address, phone) and ``points`` (lon, lat) in the order of ``mine + other``."""
 
     mine: list[int]
     other: list[int]
-    niks: list[str]
+    persons: list[tuple[str, str, str, str]]
     points: list[tuple[float, float]]
 
+    @property
+    def niks(self) -> list[str]:
+        return [p[1] for p in self.persons]
 
-def _insert(conn, kecamatan: str, serial0: int) -> tuple[list[int], list[str], list]:
+
+def _insert(conn, kecamatan: str, serial0: int) -> tuple[list[int], list, list]:
     points = points_in(conn, kecamatan, 2)
-    ids, niks = [], []
+    ids, persons = [], []
     for i, (lon, lat) in enumerate(points):
-        nik = valid_nik(kecamatan, serial0 + i)
+        serial = serial0 + i
+        person = (f"{SECRET_NAME} {serial:03d}", valid_nik(kecamatan, serial),
+                  f"{SECRET_ADDRESS}/{serial:03d}", f"{SECRET_PHONE[:-3]}{serial:03d}")
         case_id = _insert_one(conn, lon, lat, i)
         conn.execute("INSERT INTO case_person (case_id, name, nik, address, phone) "
-                     "VALUES (%s, %s, %s, %s, %s)",
-                     (case_id, f"{SECRET_NAME} <b>{serial0 + i}</b>", nik,
-                      f"{SECRET_ADDRESS}/{serial0 + i}", f"{SECRET_PHONE[:-1]}{i}"))
+                     "VALUES (%s, %s, %s, %s, %s)", (case_id, *person))
         ids.append(case_id)
-        niks.append(nik)
-    return ids, niks, points
+        persons.append(person)
+    return ids, persons, points
 
 
 def _insert_one(conn, lon: float, lat: float, i: int) -> int:
@@ -128,6 +133,6 @@ def _insert_one(conn, lon: float, lat: float, i: int) -> int:
 def seeded(bandung_db, users) -> Seeded:
     """Two cases with personal data in each of Cileunyi and Cimenyan."""
     with bandung_db.connect() as conn:
-        mine, niks_a, pts_a = _insert(conn, KECAMATAN, 1)
-        other, niks_b, pts_b = _insert(conn, OTHER_KECAMATAN, 11)
-    return Seeded(mine, other, niks_a + niks_b, pts_a + pts_b)
+        mine, persons_a, pts_a = _insert(conn, KECAMATAN, 1)
+        other, persons_b, pts_b = _insert(conn, OTHER_KECAMATAN, 11)
+    return Seeded(mine, other, persons_a + persons_b, pts_a + pts_b)
