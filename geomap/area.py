@@ -90,3 +90,23 @@ def in_area(user: User, code: str) -> bool:
 def can_read_personal(user: User, kecamatan_code: str) -> bool:
     """tksk of that kecamatan, dinas whose kabupaten (or province) holds it, or admin."""
     return user.role in PERSONAL_DATA_ROLES and in_area(user, kecamatan_code)
+
+
+def narrow(user: User | None, requested: str | None) -> str | None:
+    """The area a restricted layer is drawn for: what was asked (None: everything
+    loaded), narrowed to the user's area.
+
+    An admin gets what it asked. For anyone else a request above their area becomes
+    their area, one inside it stays, and one beside it raises :class:`PermissionError`
+    (the caller answers 404: another area's data does not exist for this user).
+    """
+    if user is None:
+        raise PermissionError("not logged in")
+    own = area_param(user)
+    if own == WHOLE_COUNTRY:
+        return requested
+    if requested is None or codes.contains(requested, own):
+        return own
+    if codes.contains(own, requested):
+        return requested
+    raise PermissionError(f"{requested} is outside {own}")

@@ -23,6 +23,7 @@ BLUEPRINTS: list[str] = [
     "server.pages:bp",
     "server.api:bp",
     "server.tiles:bp",
+    "server.ogcapi:bp",
     "server.cases:bp", "server.cases_api:bp",
     "server.admin:bp",
 ]

@@ -39,6 +39,13 @@ TEXTS: dict[str, Text] = {
     "error.not_tiled": Text("Lapisan ini tidak disajikan sebagai ubin vektor",
                             "This layer is not served as vector tiles"),
     "error.no_labels": Text("Lapisan ini tidak berlabel", "This layer has no labels"),
+    "error.ogc_format": Text("Format tidak tersedia; hanya f=json",
+                             "Format not available; only f=json"),
+    "error.ogc_bbox": Text(
+        "bbox tidak sah: barat,selatan,timur,utara dalam derajat (CRS84)",
+        "Invalid bbox: west,south,east,north in degrees (CRS84)"),
+    "error.ogc_paging": Text("limit (1 ke atas) atau offset (0 ke atas) tidak sah",
+                             "Invalid limit (1 or more) or offset (0 or more)"),
 }
 
 
