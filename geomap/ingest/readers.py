@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geomap.ingest import textops
 from geomap.ingest.columns import map_headers
 from geomap.ingest.problems import UploadError, UploadTooLarge
 
@@ -142,7 +143,8 @@ def _finish(frame: pd.DataFrame, rows: np.ndarray, **kwargs) -> Table:
     if len(frame.columns) > MAX_COLUMNS:
         raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     for column in frame.columns:
-        frame[column] = frame[column].str.strip().str.replace(_UNESCAPE, "", regex=True)
+        frame[column] = textops.replace(textops.strip(frame[column]), _UNESCAPE, "",
+                                        probe=rf"(?:^|{textops.SEP})'[=+\-@\t\r]")
     filled = (frame != "").any(axis=1).to_numpy() if len(frame.columns) else np.zeros(0, bool)
     frame = frame.loc[filled].reset_index(drop=True)
     columns = map_headers([c for c in frame.columns if not c.startswith("__")])

@@ -26,6 +26,7 @@ from geomap import taxonomy
 from geomap.area import area_param
 from geomap.assign import assign_desa
 from geomap.config import secret_key, settings
+from geomap.ingest import textops
 from geomap.ingest.problems import REASONS, RowError, UploadError, reason
 from geomap.ingest.readers import Table
 from geomap.sql import sql
@@ -145,13 +146,9 @@ class _Errors:
             numbers, f["column"], f["code"], f["reason"], suggestion, strict=True)]
 
 
-def _fold(values: pd.Series) -> pd.Series:
-    return values.str.lower().str.replace(r"[\s_]+", " ", regex=True).str.strip()
-
-
 def _number(values: pd.Series) -> np.ndarray:
     """Decimal point or decimal comma; NaN where not a number."""
-    text = values.str.replace(" ", "", regex=False).str.replace(",", ".", regex=False)
+    text = textops.replace(textops.replace(values, r"\s", ""), ",", ".")
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
 
 
@@ -172,10 +169,9 @@ def _dates(values: pd.Series) -> np.ndarray:
 def _clean_text(values: pd.Series, notes: bool = False) -> pd.Series:
     """Control characters out (HTML stays as typed: escaping is the renderer's job)."""
     if notes:
-        values = values.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n",
-                                                                           regex=False)
-        return values.str.replace(_NOTES_CONTROL, "", regex=True).str.strip()
-    return values.str.replace(_SINGLE_LINE_CONTROL, " ", regex=True).str.strip()
+        values = textops.replace(values, r"\r\n?", "\n")
+        return textops.strip(textops.replace(values, _NOTES_CONTROL, ""))
+    return textops.strip(textops.replace(values, _SINGLE_LINE_CONTROL, " "))
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
@@ -236,8 +232,9 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     errors.add(unreadable, "lat", "invalid_coordinates")
     located = pd.notna(desa)
     desa_text = pd.Series(desa, dtype=object).fillna("")
+    codes = desa_text.to_numpy(dtype=str)
     inside = (located if area is None else
-              located & ((desa_text == area) | desa_text.str.startswith(area + ".")).to_numpy())
+              located & ((codes == area) | np.strings.startswith(codes, area + ".")))
     errors.add(in_range & ~swapped & ~inside, "lat", "outside_area")
 
     # --- category -----------------------------------------------------------------------
@@ -267,13 +264,13 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
                "future_date")
 
     # --- status, sex, age group, household size, texts ----------------------------------
-    status_text = _fold(table.values("status"))
+    status_text = textops.fold_few(table.values("status"))
     status = status_text.map(_STATUS).where(status_text != "", "baru").to_numpy(dtype=object)
     errors.add(pd.isna(status), "status", "invalid_status")
-    sex_text = _fold(table.values("sex"))
+    sex_text = textops.fold_few(table.values("sex"))
     sex = sex_text.map(_SEX).to_numpy(dtype=object)
     errors.add((sex_text != "").to_numpy() & pd.isna(sex), "sex", "invalid_sex")
-    age_text = _fold(table.values("age_group"))
+    age_text = textops.fold_few(table.values("age_group"))
     age_group = age_text.map(_AGE).to_numpy(dtype=object)
     errors.add((age_text != "").to_numpy() & pd.isna(age_group), "age_group",
                "invalid_age_group")
@@ -287,9 +284,11 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     for f, limit in MAX_LENGTH.items():
         errors.add((texts[f].str.len() > limit).to_numpy(), f, "text_too_long",
                    reason("text_too_long", f"maks. {limit} karakter", f"max. {limit} characters"))
-    phone_given = (texts["phone"] != "").to_numpy()
-    errors.add(phone_given & (texts["phone"].str.len() <= MAX_LENGTH["phone"]).to_numpy()
-               & ~texts["phone"].str.match(_PHONE).to_numpy(), "phone", "invalid_phone")
+    phone = texts["phone"]
+    given = ((phone != "") & (phone.str.len() <= MAX_LENGTH["phone"])).to_numpy()
+    bad_phone = np.zeros(n, dtype=bool)
+    bad_phone[given] = ~phone[given].str.match(_PHONE).to_numpy(dtype=bool)
+    errors.add(bad_phone, "phone", "invalid_phone")
 
     # --- NIK ----------------------------------------------------------------------------
     nik_text = niks.clean(table.values("nik"))
@@ -352,15 +351,19 @@ def _fingerprints(category: np.ndarray, lon: np.ndarray, lat: np.ndarray, day: n
     """
     if not len(category):
         return np.zeros(0, dtype=object)
-    person = np.where(pd.notna(nik_hash),
-                      [h.hex() if isinstance(h, bytes) else "" for h in nik_hash],
-                      "name:" + _fold(name).to_numpy(dtype=str))
-    text = (pd.Series(category, dtype=str) + "|" + np.char.mod("%.5f", lon) + "|"
-            + np.char.mod("%.5f", lat) + "|" + np.datetime_as_string(day, unit="D") + "|"
-            + person)
-    key = secret_key()
-    return np.array([hmac.digest(key, t.encode("utf-8"), hashlib.sha256) for t in text],
-                    dtype=object)
+    packed = np.zeros(len(category), dtype=[("nik", "S32"), ("cat", "S8"), ("lon", "<i8"),
+                                             ("lat", "<i8"), ("day", "<i8")])
+    has_nik = pd.notna(nik_hash)
+    packed["nik"][has_nik] = list(nik_hash[has_nik])
+    packed["cat"] = np.asarray(category, dtype="S8")
+    packed["lon"] = np.round(lon * 1e5).astype(np.int64)
+    packed["lat"] = np.round(lat * 1e5).astype(np.int64)
+    packed["day"] = day.astype("datetime64[D]").astype(np.int64)
+    person = [b"" if n else " ".join(v.lower().split()).encode("utf-8")
+              for n, v in zip(has_nik, name.fillna("").tolist(), strict=True)]
+    raw, width, key = memoryview(packed.tobytes()), packed.dtype.itemsize, secret_key()
+    return np.array([hmac.digest(key, bytes(raw[i * width:(i + 1) * width]) + p,
+                                 hashlib.sha256) for i, p in enumerate(person)], dtype=object)
 
 
 def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
@@ -395,9 +398,11 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
     rest = at[~same]
     if not len(rest):
         return
-    hits = conn.execute(sql("ingest/existing"), {
-        "fp": list(fingerprint[rest]), "nik": list(nik_hash[rest]),
-        "cat": list(category[rest]), "open": list(status[rest] != "selesai")}).fetchall()
+    hits = conn.execute(sql("ingest/existing"), {  # arrays as one text each: quick to send
+        "fp": ",".join(f.hex() for f in fingerprint[rest]),
+        "nik": ",".join(h.hex() if h is not None else "" for h in nik_hash[rest]),
+        "cat": ",".join(category[rest]),
+        "open": ",".join(np.where(status[rest] != "selesai", "t", "f"))}).fetchall()
     kind = np.full(len(errors.table), None, dtype=object)
     for position, what in hits:
         kind[rest[position - 1]] = what

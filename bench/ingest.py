@@ -1,0 +1,158 @@
+"""Benchmark: validate, stage and confirm N PMKS case rows (a CSV) in Kabupaten Bandung.
+
+Issue #3's targets: 100,000 rows previewed and confirmed in at most 10 s end to end,
+1,000,000 rows through the CLI in at most 60 s with peak memory under 1 GB. Prints
+rows/s for reading, for the preview (read + validate + stage) and for confirm, the
+peak memory, and the ratio to a bare ``COPY`` of the same CSV into an unindexed
+table of text columns, measured in the same run (the floor: moving the bytes in).
+
+    .venv/bin/python bench/ingest.py [--rows N] [--via api|cli]
+
+``--via api`` calls :func:`geomap.ingest.stage` and ``confirm`` in this process (what
+the web upload does); ``--via cli`` runs ``geomap cases import --area 32.04 --json``
+in a subprocess and reports that process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from _setup import area_files, machine, throwaway_database
+
+from geomap import ingest, taxonomy
+from geomap.boundaries.load import load
+from geomap.boundaries.records import read_sources
+from geomap.config import PROJECT_ROOT
+
+AREA = "32.04"
+TARGETS = {"api": (100_000, 10.0), "cli": (1_000_000, 60.0)}
+
+
+def synthetic_csv(conn, n: int, seed: int = 5) -> bytes:
+    """``n`` rows near desa label points (jitter ~150 m), 70 % with a unique valid NIK."""
+    desa = conn.execute("SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, ST_PointOnSurface(geom)"
+                        " AS p FROM region WHERE level = 'desa' AND code LIKE %s) s ORDER BY 1",
+                        (AREA + ".%",)).fetchall()
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(desa), n)
+    codes = np.array([d[0] for d in desa], dtype=object)[pick]
+    lon = np.array([d[1] for d in desa])[pick] + rng.normal(0, 0.0015, n)
+    lat = np.array([d[2] for d in desa])[pick] + rng.normal(0, 0.0015, n)
+    days = rng.integers(1, 730, n)
+    recorded = np.datetime64("today") - days.astype("timedelta64[D]")
+    born = np.datetime64("1950-01-01") + rng.integers(0, 25_000, n).astype("timedelta64[D]")
+    female = rng.random(n) < 0.5
+    b = pd.Series(born)
+    day = b.dt.day.to_numpy() + np.where(female, 40, 0)
+    serial = np.arange(n) % 9999 + 1  # unique with the birth date for n < 10^7 or so
+    nik = (pd.Series(codes).str.slice(0, 8).str.replace(".", "", regex=False)
+           + pd.Series(day).map("{:02d}".format) + b.dt.month.map("{:02d}".format)
+           + (b.dt.year % 100).map("{:02d}".format) + pd.Series(serial).map("{:04d}".format))
+    has_nik = rng.random(n) < 0.7
+    categories = np.array([c.code for c in taxonomy.pmks()], dtype=object)
+    frame = pd.DataFrame({
+        "lintang": np.round(lat, 6), "bujur": np.round(lon, 6),
+        "kategori": categories[rng.integers(0, len(categories), n)],
+        "tanggal": np.datetime_as_string(recorded, unit="D"),
+        "status": np.array(["baru", "ditangani", "dirujuk", "selesai"],
+                           dtype=object)[rng.integers(0, 4, n)],
+        "jenis kelamin": np.where(female, "P", "L"),
+        "jumlah anggota keluarga": rng.integers(1, 9, n),
+        "catatan": np.where(rng.random(n) < 0.2, "kunjungan rumah", ""),
+        "nama": "Warga " + pd.Series(np.arange(n)).astype(str),
+        "NIK": np.where(has_nik, nik, ""),
+        "alamat": "RT 01/RW 02",
+        "telepon": np.where(rng.random(n) < 0.5, "081234567890", ""),
+    })
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def bare_copy(conn, data: bytes) -> float:
+    """Seconds to COPY the CSV into an unindexed table of text columns (the floor)."""
+    header = data.split(b"\n", 1)[0].decode().split(",")
+    columns = ", ".join(f"c{i} text" for i in range(len(header)))
+    conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS bench_copy ({columns})")
+    conn.execute("TRUNCATE bench_copy")
+    start = time.perf_counter()
+    with conn.cursor() as cur, cur.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, "
+                                        "HEADER true)") as copy:
+        for i in range(0, len(data), 1 << 20):
+            copy.write(data[i:i + (1 << 20)])
+    return time.perf_counter() - start
+
+
+def via_api(conn, connect, data: bytes) -> dict:
+    start = time.perf_counter()
+    table = ingest.read(ingest.Upload("bench.csv", data))
+    read_s = time.perf_counter() - start
+    user = ingest.SystemImport(AREA)
+    preview = ingest.stage(conn, user, table, connect=connect)
+    preview_s = time.perf_counter() - start
+    done = ingest.confirm(conn, preview.upload_id, user)
+    total = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"read": read_s, "preview": preview_s, "confirm": total - preview_s, "total": total,
+            "accepted": preview.accepted, "rejected": preview.rejected,
+            "inserted": done.inserted, "peak_mb": peak}
+
+
+def via_cli(url: str, data: bytes) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.csv"
+        path.write_bytes(data)
+        env = {**os.environ, "GEOMAP_DATABASE_URL": url, "GEOMAP_MAX_UPLOAD_MB": "1000"}
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "geomap", "cases", "import", str(path),
+                               "--area", AREA, "--json"], capture_output=True, text=True,
+                              env=env, cwd=PROJECT_ROOT, check=True)
+        total = time.perf_counter() - start
+    report = json.loads(done.stdout)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"total": total, "accepted": report["accepted"], "rejected": report["rejected"],
+            "inserted": report["inserted"], "peak_mb": peak}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--via", choices=("api", "cli"), default="api")
+    args = parser.parse_args()
+    rows = args.rows or TARGETS[args.via][0]
+    target = TARGETS[args.via][1] * rows / TARGETS[args.via][0]
+    print(f"Mesin / machine: {machine()}")
+    with throwaway_database() as (url, connect), connect() as conn:
+        load(conn, read_sources(area_files(AREA)).within(AREA))
+        data = synthetic_csv(conn, rows)
+        print(f"{rows:,} baris / rows, {len(data) / 1e6:.1f} MB CSV")
+        copy_s = bare_copy(conn, data)
+        print(f"Pembanding / baseline: bare COPY into an unindexed table: {copy_s:.2f} s "
+              f"({rows / copy_s:,.0f} rows/s)")
+        conn.execute("DROP TABLE bench_copy")
+        r = via_api(conn, connect, data) if args.via == "api" else via_cli(url, data)
+        if "read" in r:
+            print(f"  membaca / read CSV: {r['read']:.2f} s ({rows / r['read']:,.0f} rows/s)")
+            print(f"  pratinjau / preview (read + validate + stage): {r['preview']:.2f} s "
+                  f"({rows / r['preview']:,.0f} rows/s)")
+            print(f"  konfirmasi / confirm: {r['confirm']:.2f} s ({rows / r['confirm']:,.0f} "
+                  "rows/s)")
+        print(f"{args.via}: total {r['total']:.2f} s, {rows / r['total']:,.0f} rows/s, "
+              f"{r['total'] / copy_s:.1f}x the bare COPY; accepted {r['accepted']:,}, "
+              f"rejected {r['rejected']:,}, inserted {r['inserted']:,}; peak memory "
+              f"{r['peak_mb']:,.0f} MB")
+        ok = r["total"] <= target and r["peak_mb"] < 1024 and r["inserted"] == r["accepted"]
+        print(f"Target <= {target:.1f} s and < 1 GB: {'OK' if ok else 'GAGAL / FAILED'}")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
