@@ -10,7 +10,9 @@ import datetime as dt
 
 import numpy as np
 import psycopg
+from scipy.optimize import linprog
 
+from geomap.analysis.privacy import SHOWN, SMALL
 from geomap.assign import assign_desa
 
 
@@ -50,3 +52,42 @@ def add_resources(conn: psycopg.Connection, lon, lat, category: str, capacity=10
         "      WITH ORDINALITY AS t(x, y, d, cap, ord)",
         (category, radius_km, active, lon.tolist(), lat.tolist(), where.desa_code.tolist(),
          caps.tolist()))
+
+
+def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
+             cell: int, threshold: int = 5) -> tuple[float, float]:
+    """The least and greatest value of ``cell`` consistent with what is published."""
+    n = len(values)
+    a_eq = np.zeros((len(sums), n))
+    for row, (total, parts) in enumerate(sums):
+        a_eq[row, total] = 1.0
+        a_eq[row, parts] -= 1.0
+    bnds = []
+    for v, s in zip(values, status, strict=True):
+        if s == SHOWN:
+            bnds.append((v, v))
+        elif s == SMALL:
+            bnds.append((1, threshold - 1))
+        else:
+            bnds.append((threshold if v >= threshold else 0, None))
+    out = []
+    for sign in (1.0, -1.0):
+        c = np.zeros(n)
+        c[cell] = sign
+        res = linprog(c, A_eq=a_eq, b_eq=np.zeros(len(sums)), bounds=bnds, method="highs")
+        if res.status == 3:  # unbounded: no limit in that direction
+            out.append(-sign * np.inf)
+            continue
+        assert res.status == 0, res.message  # the truth is always feasible
+        out.append(sign * res.fun)
+    return out[0], out[1]
+
+
+def assert_no_hidden_cell_recoverable(values: np.ndarray, status: np.ndarray, eqs,
+                                      threshold: int = 5) -> None:
+    """Audit a published table with a linear programme: every hidden cell keeps at least
+    two possible integer values given every published sum."""
+    sums = [(int(t), eqs.member[eqs.member_eq == e].tolist()) for e, t in enumerate(eqs.total)]
+    for cell in np.flatnonzero(status != SHOWN):
+        low, high = lp_range(values, status, sums, int(cell), threshold)
+        assert np.floor(high + 1e-6) - np.ceil(low - 1e-6) >= 1, (cell, values[cell])

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
 
 from geomap.analysis.privacy import (
     HIDDEN,
@@ -22,37 +21,9 @@ from geomap.analysis.privacy import (
     suppress,
     suppress_below,
 )
+from tests.analysis_fixtures import assert_no_hidden_cell_recoverable, lp_range
 
 T = 5
-
-
-def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
-             cell: int, threshold: int = T) -> tuple[float, float]:
-    """The least and greatest value of ``cell`` consistent with what is published."""
-    n = len(values)
-    a_eq = np.zeros((len(sums), n))
-    for row, (total, parts) in enumerate(sums):
-        a_eq[row, total] = 1.0
-        a_eq[row, parts] -= 1.0
-    bnds = []
-    for v, s in zip(values, status, strict=True):
-        if s == SHOWN:
-            bnds.append((v, v))
-        elif s == SMALL:
-            bnds.append((1, threshold - 1))
-        else:
-            bnds.append((threshold if v >= threshold else 0, None))
-    out = []
-    for sign in (1.0, -1.0):
-        c = np.zeros(n)
-        c[cell] = sign
-        res = linprog(c, A_eq=a_eq, b_eq=np.zeros(len(sums)), bounds=bnds, method="highs")
-        if res.status == 3:  # unbounded: no limit in that direction
-            out.append(-sign * np.inf)
-            continue
-        assert res.status == 0, res.message  # the truth is always feasible
-        out.append(sign * res.fun)
-    return out[0], out[1]
 
 
 def assert_safe(values: np.ndarray, sums: list[tuple[int, list[int]]]) -> np.ndarray:
@@ -136,3 +107,34 @@ def test_threshold_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEOMAP_SUPPRESS_BELOW", "lima")
     with pytest.raises(ValueError, match="integer"):
         suppress_below()
+
+
+@st.composite
+def case_counts(draw):
+    """Desa (in 1-3 kecamatan) x categories, as count_table gets them from SQL."""
+    import pandas as pd
+
+    n_desa = draw(st.integers(1, 5))
+    kec = [f"k{draw(st.integers(0, 2))}" for _ in range(n_desa)]
+    desa = pd.DataFrame({"code": [f"d{i}" for i in range(n_desa)], "name": "x",
+                         "kecamatan": kec, "kecamatan_name": kec,
+                         "population": np.nan}).set_index("code")
+    cats = ["AT", "ABT", "FM"]
+    n = draw(st.lists(st.integers(0, 9), min_size=n_desa * 3, max_size=n_desa * 3))
+    pairs = pd.DataFrame({"desa_code": np.repeat(desa.index, 3), "category_code": cats * n_desa,
+                          "n": n})
+    return desa, pairs[pairs["n"] > 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(case_counts())
+def test_count_tables_for_planners_are_safe(data) -> None:
+    from geomap.analysis.counts import build
+
+    desa, pairs = data
+    table = build(desa, pairs, suppress=True, threshold=T)
+    assert_no_hidden_cell_recoverable(table.cells, table.cell_status, table.equations)
+    shown = table.desa[table.desa.status == SHOWN]
+    assert (shown["label"] == shown["count"].astype(str)).all()
+    small = table.desa[(table.desa["count"] > 0) & (table.desa["count"] < T)]
+    assert (small["label"] == "<5").all()
