@@ -190,10 +190,15 @@ def test_unreadable_and_incomplete_files_are_refused_bilingually(cli, registry, 
     assert done.code == 1
     assert "kolom wajib tidak ada / required columns missing" in done.stderr
     assert "kategori" in done.stderr and "Traceback" not in done.stderr
-    odd = tmp_path / "list.pdf"
-    odd.write_bytes(b"%PDF")
-    done = cli(registry, "resources", "import", str(odd))
-    assert done.code == 1 and "unsupported file format" in done.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    done = cli(registry, "resources", "import", str(empty))
+    assert done.code == 1 and "the file is empty" in done.stderr
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    done = cli(registry, "resources", "import", str(broken))
+    assert done.code == 1 and "cannot read the XLSX" in done.stderr
+    assert registry.scalar("SELECT count(*) FROM case_upload") == 0
 
 
 def test_set_radius_moves_defaults_and_keeps_own_radii(cli, registry, tmp_path):
@@ -220,16 +225,23 @@ def test_set_radius_moves_defaults_and_keeps_own_radii(cli, registry, tmp_path):
         assert done.code == 1 and text in done.stderr, done.stderr
 
 
+def _list(cli, db, *args: str) -> list[dict]:
+    done = cli(db, "resources", "list", *args)
+    assert done.code == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def test_list_filters_by_area_and_category(cli, registry, tmp_path):
     _import(cli, registry, _csv(tmp_path, GOOD))
     done = cli(registry, "resources", "list", "--json")
     assert done.code == 0, done.stderr
     assert len(json.loads(done.stdout)) == 4
-    in_baleendah = json.loads(cli(registry, "resources", "list", "--area", "32.04.32",
-                                  "--json").stdout)
+    in_baleendah = _list(cli, registry, "--area", "32.04.32", "--json")
     assert [(r["name"], r["desa_name"], r["radius_km"]) for r in in_baleendah] == [
         ("PSM Desa Baleendah", "Baleendah", 2.0)]
-    tksk = json.loads(cli(registry, "resources", "list", "--category", "tksk", "--json").stdout)
+    tksk = _list(cli, registry, "--category", "tksk", "--json")
     assert [(r["kecamatan_name"], r["username"]) for r in tksk] == [("Cileunyi", "tksk-cileunyi")]
-    text = cli(registry, "resources", "list", "--area", "3204").stdout
+    done = cli(registry, "resources", "list", "--area", "3204")
+    assert done.code == 0, done.stderr
+    text = done.stdout
     assert "Karang Taruna Pangalengan" in text and "nonaktif / inactive" in text

@@ -44,7 +44,7 @@ def import_command(path: Path, area: str | None, dry_run: bool, as_json: bool) -
     with connection() as conn:
         try:
             result = import_file(conn, path, area=_area(area), dry_run=dry_run)
-        except (read.UnreadableFile, columns.MissingColumns) as exc:
+        except (read.UploadError, columns.MissingColumns) as exc:
             fail(f"{exc}\nTidak ada yang diubah / nothing was changed.")
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))

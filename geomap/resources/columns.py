@@ -1,26 +1,29 @@
 """What a resource file may call its columns, and the problems a row can have.
 
 Offices keep their lists in Bahasa Indonesia or English, with whatever spelling
-their spreadsheet grew: headers are compared after lower-casing and turning every
-run of other characters into ``_`` (``Radius (km)`` is ``radius_km``), then looked
-up in :data:`ALIASES`. The problem codes are stable machine names: scripts and
-tests match on them, people read the bilingual reason.
+their spreadsheet grew: headers are folded as case headers are
+(:func:`geomap.ingest.columns.fold`: ``Radius (km)`` is ``radius km``), whole or by
+their parts around ``/``, then looked up in :data:`ALIASES`. The problem codes are
+stable machine names: scripts and tests match on them, people read the bilingual
+reason.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-# Canonical column -> the headers that mean it (already normalised by ``header_key``).
+from geomap.ingest.columns import fold
+
+# Canonical column -> the headers that mean it (already folded by ``fold``).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "kategori": ("kategori", "category", "kode", "code", "kode_psks", "psks", "jenis", "type"),
-    "nama": ("nama", "name", "nama_sumber", "resource", "nama_lembaga"),
+    "kategori": ("kategori", "category", "kode", "code", "kode psks", "kategori psks", "psks",
+                 "jenis", "type"),
+    "nama": ("nama", "name", "nama sumber", "resource", "nama lembaga"),
     "lintang": ("lintang", "lat", "latitude", "y"),
     "bujur": ("bujur", "lon", "lng", "long", "longitude", "x"),
-    "kapasitas": ("kapasitas", "capacity", "daya_tampung"),
-    "radius_km": ("radius_km", "radius", "service_radius_km", "jangkauan_km", "jangkauan"),
+    "kapasitas": ("kapasitas", "capacity", "daya tampung"),
+    "radius_km": ("radius km", "radius", "service radius km", "service radius", "jangkauan km",
+                  "jangkauan"),
     "aktif": ("aktif", "active", "status"),
     "kontak": ("kontak", "contact", "telepon", "phone", "hp"),
     "pengguna": ("pengguna", "username", "user", "akun"),
@@ -55,7 +58,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 
 TRUE_WORDS = frozenset({"ya", "y", "yes", "true", "t", "1", "aktif", "active", "benar"})
 FALSE_WORDS = frozenset({"tidak", "tdk", "n", "no", "false", "f", "0", "nonaktif",
-                         "non_aktif", "tidak_aktif", "inactive", "salah"})
+                         "non aktif", "tidak aktif", "inactive", "salah"})
 
 
 def reason(code: str) -> str:
@@ -63,8 +66,13 @@ def reason(code: str) -> str:
     return " / ".join(PROBLEMS[code])
 
 
-def header_key(header: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(header).strip().lower()).strip("_")
+def column_of(header: object, lookup: dict[str, str]) -> str | None:
+    """The canonical column a header names: whole, or by one meaning of its ``/`` parts."""
+    whole = fold(str(header))
+    if whole in lookup:
+        return lookup[whole]
+    found = {lookup[p] for p in (fold(part) for part in str(header).split("/")) if p in lookup}
+    return found.pop() if len(found) == 1 else None
 
 
 class MissingColumns(ValueError):
@@ -81,7 +89,7 @@ def canonical(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     lookup = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
     used: dict[str, str] = {}
     for header in frame.columns:
-        name = lookup.get(header_key(header))
+        name = column_of(header, lookup)
         if name and name not in used:
             used[name] = str(header)
     missing = [c for c in REQUIRED if c not in used]

@@ -7,7 +7,6 @@ column, code and reason. Nothing half-written is left behind on an error.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +65,6 @@ def import_rows(conn: psycopg.Connection, raw: pd.DataFrame, *, filename: str, f
 def import_file(conn: psycopg.Connection, path: Path, *, area: str | None = None,
                 dry_run: bool = False) -> ImportResult:
     """Import a CSV, XLSX or GeoJSON file of resources."""
-    data = path.read_bytes()
-    raw = read.read_table(path, data)
-    return import_rows(conn, raw, filename=path.name, fmt=read.file_format(path),
-                       sha256=hashlib.sha256(data).digest(), area=area, dry_run=dry_run)
+    found = read.read_file(path)
+    return import_rows(conn, found.frame, filename=path.name, fmt=found.format,
+                       sha256=found.sha256, area=area, dry_run=dry_run)

@@ -18,7 +18,8 @@ import psycopg
 
 from geomap import codes, taxonomy
 from geomap.assign import assign_desa
-from geomap.resources.columns import FALSE_WORDS, TRUE_WORDS, header_key, reason
+from geomap.ingest.columns import fold
+from geomap.resources.columns import FALSE_WORDS, TRUE_WORDS, reason
 from geomap.sql import sql
 
 
@@ -162,7 +163,7 @@ def _radius(conn: psycopg.Connection, text: pd.Series, category: pd.Series,
 
 
 def _active(text: pd.Series, report: _Report) -> np.ndarray:
-    key = text.map(header_key)
+    key = text.map(fold)  # a few distinct words, whatever the number of rows
     yes, no = key.isin(TRUE_WORDS), key.isin(FALSE_WORDS)
     report.add(((text != "") & ~yes & ~no).to_numpy(), "aktif", "invalid_active")
     return ~no.to_numpy()
