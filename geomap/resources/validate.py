@@ -97,9 +97,9 @@ def _categories(raw: pd.Series, report: _Report) -> pd.Series:
     """Official PSKS codes; unknown ones reported with the nearest official name."""
     unique = raw.unique()  # a few distinct spellings, whatever the number of rows
     found = {v: taxonomy.find(taxonomy.psks(), v) for v in unique if v}
-    code = raw.map(lambda v: found[v].category.code if v and found[v].category else None)
-    hint = raw.map(lambda v: f"{found[v].suggestion.code} ({found[v].suggestion.name_id})"
-                   if v and not found[v].category and found[v].suggestion else None)
+    code = raw.map({v: m.category.code for v, m in found.items() if m.category})
+    hint = raw.map({v: f"{m.suggestion.code} ({m.suggestion.name_id})"
+                    for v, m in found.items() if not m.category and m.suggestion})
     report.add((raw == "").to_numpy(), "kategori", "missing_category")
     report.add(((raw != "") & code.isna()).to_numpy(), "kategori", "unknown_category", hint)
     return code
