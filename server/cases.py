@@ -15,6 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from werkzeug.exceptions import Forbidden, NotFound
 
 from geomap import case_reads, taxonomy
+from geomap.sql import sql
 from server import case_ingest
 from server.auth import current_user, roles_required
 from server.case_params import purpose
@@ -106,12 +107,23 @@ def template():
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def _map_start(area: str | None) -> tuple[float, float]:
+    """(lat, lon) where the form's map opens: the middle of the user's area."""
+    if not area:
+        return DEFAULT_CENTER
+    with connection() as conn:
+        row = conn.execute(sql("cases/center"), {"area": area}).fetchone()
+    return (row[0], row[1]) if row else DEFAULT_CENTER
+
+
 def _render_form(values: dict, errors: list, status: int = 200):
+    area = current_user().area
     return render_template(
         "cases/form.html", values=values, errors=errors, categories=taxonomy.pmks(),
         statuses=case_ingest.STATUSES, age_groups=case_ingest.AGE_GROUPS,
         today=date.today().isoformat(), max_accuracy_m=MAX_GPS_ACCURACY_M,
-        center=DEFAULT_CENTER), status
+        center=_map_start(area),
+        outline_url=f"/api/layers/desa.geojson?area={area}" if area else None), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
