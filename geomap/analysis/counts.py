@@ -88,7 +88,7 @@ def build(desa: pd.DataFrame, pairs: pd.DataFrame, *, suppress: bool,
     def cells(i: int) -> slice:
         return slice(start[i], start[i + 1])
 
-    desa_out = _level(desa.rename(columns={"kecamatan_name": "kecamatan_nama"}), d_tot,
+    desa_out = _level(desa, d_tot,
                       status[cells(2)], label[cells(2)])
     kec_units = desa.groupby("kecamatan").agg(name=("kecamatan_name", "first"))
     pop = desa.groupby("kecamatan")["population"]
