@@ -184,3 +184,25 @@ def test_bad_authorization_header_is_401_even_with_a_session(app, login_as, user
     client = login_as(users["dinas"])
     response = client.get("/api/probe/whoami", headers={"Authorization": header})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("change", [
+    "last_seen_at = now() - interval '3 hours'",  # idle longer than AUTH_SESSION_IDLE
+    "expires_at = now() - interval '1 second'",  # past AUTH_SESSION_LIFETIME
+])
+def test_idle_or_expired_session_ends(app, login_as, users, bandung_db, change):
+    client = login_as(users["dinas"])
+    assert client.get("/api/probe/whoami").status_code == 200
+    bandung_db.scalar(f"UPDATE login_session SET {change} RETURNING 1")
+    assert client.get("/api/probe/whoami").status_code == 401
+
+
+def test_session_stores_only_a_hash_of_its_id(app, login_as, users, bandung_db, web_app):
+    client = login_as(users["dinas"])
+    serializer = web_app.session_interface.get_signing_serializer(web_app)
+    session_id = serializer.loads(client.cookie())["sid"]
+    assert bandung_db.scalar("SELECT count(*) FROM login_session WHERE id_sha256 = "
+                             "sha256(convert_to(%s, 'UTF8'))", (session_id,)) == 1
+    assert bandung_db.scalar("SELECT count(*) FROM login_session WHERE "
+                             "position(convert_to(%s, 'UTF8') IN id_sha256) > 0",
+                             (session_id,)) == 0
