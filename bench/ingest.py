@@ -129,7 +129,8 @@ def main() -> int:
     args = parser.parse_args()
     rows = args.rows or TARGETS[args.via][0]
     target = TARGETS[args.via][1] * rows / TARGETS[args.via][0]
-    print(f"Mesin / machine: {machine()}")
+    print(f"Mesin / machine: {machine()}; load average {os.getloadavg()[0]:.1f} "
+          "(a shared machine: other work slows every figure below)")
     with throwaway_database() as (url, connect), connect() as conn:
         load(conn, read_sources(area_files(AREA)).within(AREA))
         data = synthetic_csv(conn, rows)
@@ -150,7 +151,8 @@ def main() -> int:
               f"rejected {r['rejected']:,}, inserted {r['inserted']:,}; peak memory "
               f"{r['peak_mb']:,.0f} MB")
         ok = r["total"] <= target and r["peak_mb"] < 1024 and r["inserted"] == r["accepted"]
-        print(f"Target <= {target:.1f} s and < 1 GB: {'OK' if ok else 'GAGAL / FAILED'}")
+        print(f"Target <= {target:.1f} s and < 1 GB: {'OK' if ok else 'GAGAL / FAILED'} "
+              f"(load average now {os.getloadavg()[0]:.1f})")
         return 0 if ok else 1
 
 

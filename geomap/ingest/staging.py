@@ -92,7 +92,7 @@ def _staging_csv(cases: pd.DataFrame, upload_id: int) -> str:
     for column in ("nik_hmac", "fingerprint"):  # bytea in its hex text form
         frame[column] = ["\\x" + h.hex() if isinstance(h, bytes) else None
                          for h in frame[column]]
-    return frame.to_csv(header=False, index=False, float_format="%.9f", lineterminator="\n")
+    return frame.to_csv(header=False, index=False, lineterminator="\n")
 
 
 def _as_table(source: Upload | Table | list[dict]) -> Table:

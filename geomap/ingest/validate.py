@@ -148,8 +148,9 @@ class _Errors:
 
 def _number(values: pd.Series) -> np.ndarray:
     """Decimal point or decimal comma; NaN where not a number."""
-    text = textops.replace(textops.replace(values, r"\s", ""), ",", ".")
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    if textops.needs(values, r"[\s,]"):
+        values = values.str.replace(r"\s", "", regex=True).str.replace(",", ".", regex=False)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
 
 
 def _dates(values: pd.Series) -> np.ndarray:
@@ -168,10 +169,12 @@ def _dates(values: pd.Series) -> np.ndarray:
 
 def _clean_text(values: pd.Series, notes: bool = False) -> pd.Series:
     """Control characters out (HTML stays as typed: escaping is the renderer's job)."""
+    if not textops.has_control(values, allowed="\t\n" if notes else ""):
+        return values
     if notes:
-        values = textops.replace(values, r"\r\n?", "\n")
-        return textops.strip(textops.replace(values, _NOTES_CONTROL, ""))
-    return textops.strip(textops.replace(values, _SINGLE_LINE_CONTROL, " "))
+        values = values.str.replace(r"\r\n?", "\n", regex=True)
+        return values.str.replace(_NOTES_CONTROL, "", regex=True).str.strip()
+    return values.str.replace(_SINGLE_LINE_CONTROL, " ", regex=True).str.strip()
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
