@@ -184,9 +184,23 @@ def test_seed_without_boundaries_is_refused_clearly(cli, empty_db):
     assert empty_db.scalar("SELECT count(*) FROM app_user") == 0
 
 
-def test_small_seed_still_has_every_category(cli, bandung_db):
+def test_small_seed_has_every_category_and_is_what_an_upload_would_store(cli, bandung_db,
+                                                                         tmp_path):
     summary, _ = _seed(cli, bandung_db, "--cases", "26", "--seed", "3", "--today", TODAY)
     assert summary["cases_added"] == 26
     with bandung_db.connect() as conn:
-        codes = {r[0] for r in conn.execute("SELECT category_code FROM pmks_case").fetchall()}
-    assert codes == {c.code for c in taxonomy.pmks()}
+        cases = _frame(conn, "SELECT c.category_code AS kategori, ST_Y(c.geom) AS lintang,"
+                             " ST_X(c.geom) AS bujur, c.recorded_on AS tanggal, c.status,"
+                             " p.nik, p.nama FROM pmks_case c JOIN (SELECT case_id, nik,"
+                             " name AS nama FROM case_person) p ON p.case_id = c.id")
+    assert set(cases["kategori"]) == {c.code for c in taxonomy.pmks()}
+    # The same rows in an office's file are the same cases (ingest's fingerprint and NIK
+    # hash): every one is a duplicate, nothing would be added.
+    path = tmp_path / "again.csv"
+    cases.to_csv(path, index=False, float_format="%.6f")
+    done = cli(bandung_db, "cases", "import", str(path), "--area", "32.04", "--dry-run",
+               "--json")
+    assert done.code == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["accepted"], report["rejected"]) == (0, 26)
+    assert {e["code"] for e in report["errors"]} == {"duplicate"}

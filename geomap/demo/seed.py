@@ -201,14 +201,12 @@ def seed(conn: psycopg.Connection, params: Params, password: str = DEMO_PASSWORD
         created = _users(conn, resources.users(params.area, tksk), password)
     as_file = resource_rows.fillna("").astype(str)  # text cells, as a file is read
     as_file.insert(0, "row", np.arange(len(as_file)) + 2)
-    dry = import_rows(conn, as_file, filename=params.label(), fmt="demo", sha256=_sha(params),
-                      area=params.area, dry_run=True)
-    if dry.rejected:  # the generator's own rows must pass the import rules
-        raise RuntimeError(f"sumber daya demo ditolak / demo resources rejected: "
-                           f"{dry.errors[:3]}")
     imported = import_rows(conn, as_file, filename=params.label(), fmt="demo",
-                           sha256=_sha(params), area=params.area,
+                           sha256=_sha(params), area=params.area, all_or_nothing=True,
                            upload_id=_upload(conn, "resource", params, len(as_file), report))
+    if imported.rejected:  # the generator's own rows must pass the import rules
+        raise RuntimeError(f"sumber daya demo ditolak / demo resources rejected: "
+                           f"{imported.errors[:3]}")
     added = 0 if existing else _cases(conn, params, case_rows)
     names = dict(zip(desa.kecamatan, desa.kecamatan_name, strict=True))
     return SeedResult(params, added, imported.saved, imported.errors, created,

@@ -37,11 +37,13 @@ class ImportResult:
 
 def import_rows(conn: psycopg.Connection, raw: pd.DataFrame, *, filename: str, fmt: str,
                 sha256: bytes, area: str | None = None, dry_run: bool = False,
-                user_id: int | None = None, upload_id: int | None = None) -> ImportResult:
+                user_id: int | None = None, upload_id: int | None = None,
+                all_or_nothing: bool = False) -> ImportResult:
     """Check rows as read (text cells and a ``row`` number) and write the valid ones.
 
     The write is recorded as a new upload, or under ``upload_id`` when the caller has
-    one already (the demo seed, which must change nothing when run again).
+    one already (the demo seed, which must change nothing when run again). With
+    ``all_or_nothing`` a single rejected row means nothing is written (``saved`` None).
 
     Raises :class:`geomap.resources.columns.MissingColumns` when a required column is
     absent: then no row can be judged.
@@ -51,7 +53,7 @@ def import_rows(conn: psycopg.Connection, raw: pd.DataFrame, *, filename: str, f
     checked = validate.check(conn, frame, headers, area)
     errors = checked.errors()
     result = ImportResult(checked.rows, len(checked.accepted), checked.rejected, errors)
-    if dry_run:
+    if dry_run or (all_or_nothing and result.rejected):
         return result
     with conn.transaction():
         result.upload_id = upload_id or store.record_upload(
