@@ -53,6 +53,7 @@ def test_add_rejections_are_bilingual(cli, bandung_db):
         (("bad", "dinas", "32.4"), "invalid region code"),
         (("bad", "dinas", None), "role dinas needs an area"),
         (("Bad Name!", "dinas", "32.04"), "a username has 3-64 characters"),
+        (("bad", "boss", "32.04"), "peran tidak dikenal / unknown role: 'boss'"),
     ]
     for (username, role, area), message in cases:
         done = add(cli, bandung_db, username, role, area)

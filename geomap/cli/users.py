@@ -47,7 +47,8 @@ def users() -> None:
 
 @users.command()
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(accounts.ROLES),
+# Not click.Choice: its error would be English only; check_role_area's is bilingual.
+@click.option("--role", required=True, metavar="|".join(accounts.ROLES),
               help="admin, dinas (a kabupaten office), planner (aggregates only) or tksk "
                    "(one kecamatan).")
 @click.option("--area", default=None,
