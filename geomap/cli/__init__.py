@@ -13,6 +13,7 @@ from geomap.cli.boundaries import boundaries
 from geomap.cli.cases import cases
 from geomap.cli.db import db
 from geomap.cli.demo import demo
+from geomap.cli.population import population
 from geomap.cli.resources import resources
 from geomap.cli.retention import retention
 from geomap.cli.serve import serve
@@ -27,3 +28,4 @@ def main() -> None:
 
 for command in (db, boundaries, serve, cases, backup, restore, demo, resources, retention, users):
     main.add_command(command)
+main.add_command(population)
