@@ -182,6 +182,8 @@ def test_seed_without_boundaries_is_refused_clearly(cli, empty_db):
     assert done.code == 1
     assert "no desa boundaries in 32.04" in done.stderr and "Traceback" not in done.stderr
     assert empty_db.scalar("SELECT count(*) FROM app_user") == 0
+    done = cli(empty_db, "demo", "seed", "--area", "32.04.05")
+    assert done.code == 1 and "must be a kabupaten/kota code" in done.stderr
 
 
 def test_small_seed_has_every_category_and_is_what_an_upload_would_store(cli, bandung_db,

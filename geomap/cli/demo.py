@@ -9,6 +9,7 @@ import sys
 import click
 from click.core import ParameterSource
 
+from geomap import codes
 from geomap.cli.common import connection, fail
 from geomap.demo.places import NoDesa
 from geomap.demo.seed import (
@@ -52,6 +53,13 @@ def seed_command(ctx: click.Context, n_cases: int, seed_value: int, today: dt.da
     (when no parameter was given, e.g. by scripts/up.sh on another day, the existing
     demo is kept and the command succeeds).
     """
+    try:
+        area = codes.normalise(area)
+    except codes.InvalidCode as exc:
+        fail(str(exc))
+    if codes.level(area) != "kabupaten":
+        fail(f"--area harus kode kabupaten/kota / must be a kabupaten/kota code (32.04), "
+             f"bukan / not {area}")
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else DEMO_PASSWORD
     params = Params(n_cases, seed_value, (today.date() if today else dt.date.today()), area)
     explicit = any(ctx.get_parameter_source(p) is not ParameterSource.DEFAULT
