@@ -163,7 +163,7 @@ def _radius(conn: psycopg.Connection, text: pd.Series, category: pd.Series,
 
 
 def _active(text: pd.Series, report: _Report) -> np.ndarray:
-    key = text.map(fold)  # a few distinct words, whatever the number of rows
+    key = text.map({v: fold(v) for v in text.unique()})  # per distinct word, not per row
     yes, no = key.isin(TRUE_WORDS), key.isin(FALSE_WORDS)
     report.add(((text != "") & ~yes & ~no).to_numpy(), "aktif", "invalid_active")
     return ~no.to_numpy()
