@@ -7,7 +7,8 @@ one that does not exist (the HTTP layer answers 404 for both, never 403: no IDOR
 
 Three levels of what a role sees:
 
-- ``planner``: counts only (:func:`counts`): no case rows, no points, no persons.
+- ``planner``: counts only (:func:`counts`), small counts suppressed as on the maps:
+  no case rows, no points, no persons.
 - ``tksk``, ``dinas``, ``admin``: case rows with their points (:func:`list_cases`).
 - the same roles, asking explicitly with a purpose: the personal data of those rows
   (:func:`read_personal`), each read written to ``audit_log`` in the read's transaction.
@@ -22,9 +23,13 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from geomap import audit
+from geomap import audit, codes
 from geomap.accounts import User
+from geomap.analysis.counts import count_table
+from geomap.analysis.filters import CaseFilter as AnalysisFilter
+from geomap.analysis.privacy import SHOWN
 from geomap.area import PERSONAL_DATA_ROLES, area_param
+from geomap.config import settings
 from geomap.sql import sql
 
 # Roles that may see case rows (with points); a planner sees counts only.
@@ -80,11 +85,61 @@ def get_case(conn: psycopg.Connection, user: User, case_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def counts(conn: psycopg.Connection, user: User, query: CaseFilter) -> list[dict]:
-    """Cases per kecamatan and category in the user's area: safe for every role."""
-    params = query.params(user)
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(sql("cases/counts"), params).fetchall()
+def counts_area(user: User, within: str | None) -> str | None:
+    """The area whose counts ``user`` gets when asking for ``within`` (None: their own).
+
+    The narrower of the two when one holds the other; None when they do not meet (the
+    answer is then empty). An admin without an area counts the default area.
+    """
+    mine = area_param(user)
+    if within is None:
+        return mine or settings().default_area
+    if not mine or codes.contains(mine, within):
+        return within
+    if codes.contains(within, mine):
+        return mine
+    return None
+
+
+def counts(conn: psycopg.Connection, user: User, query: CaseFilter) -> dict[str, Any]:
+    """Cases per kecamatan and per kecamatan and category, in the user's area.
+
+    Computed by :func:`geomap.analysis.counts.count_table`, the same table the map pages
+    publish, so a planner gets the same small-count suppression ("<5", and hidden
+    complements) here as there: no exact small count to subtract from a map total.
+    Other roles, who may see the cases themselves, get exact counts.
+    """
+    area = counts_area(user, query.within)
+    suppressed = user.role not in CASE_ROW_ROLES
+    if area is None:
+        return {"area": query.within, "suppressed": suppressed, "total": 0, "label": "0",
+                "kecamatan": [], "categories": []}
+    where = AnalysisFilter(area, categories=(query.category,) if query.category else None,
+                           date_from=query.date_from, date_to=query.date_to)
+    try:
+        table = count_table(conn, where, suppress=suppressed)
+    except RuntimeError:
+        if not suppressed:
+            raise
+        # The suppression audit could not finish: publish nothing rather than too much.
+        return {"area": area, "suppressed": True, "withheld": True, "total": None,
+                "label": "*", "kecamatan": [], "categories": []}
+
+    def shown(frame) -> list[dict]:
+        """Rows with ``count`` only where it is published (None where suppressed)."""
+        rows = frame.to_dict("records")
+        for row in rows:
+            row["count"] = int(row["count"]) if row.pop("status") == SHOWN else None
+        return rows
+
+    kecamatan = table.kecamatan[["code", "name", "count", "status", "label"]]
+    categories = table.categories[table.categories["level"] == "kecamatan"][
+        ["code", "category", "count", "status", "label"]]
+    return {"area": area, "suppressed": table.suppressed, "withheld": False,
+            "threshold": table.threshold,
+            "total": table.total if not suppressed or table.total_label.isdigit() else None,
+            "label": table.total_label,
+            "kecamatan": shown(kecamatan), "categories": shown(categories)}
 
 
 def read_personal(conn: psycopg.Connection, user: User, ids: list[int], purpose: str,

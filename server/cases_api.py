@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
-from geomap import case_reads
+from geomap import case_reads, codes
 from server import case_ingest
 from server.auth import current_user, login_required, roles_required
 from server.case_params import case_filter, case_json, purpose, wants_personal
@@ -71,11 +71,15 @@ def get_case(case_id: int):
 @bp.get("/cases/counts")
 @login_required
 def counts():
-    """Cases per kecamatan and category: what every role may see, planners included."""
+    """Cases per kecamatan and category: what every role may see; a planner's small
+    counts are suppressed as on the maps (``label`` "<5" or "*", ``count`` null)."""
     query = case_filter(request.args)
+    if query.within and codes.level(query.within) == "desa":
+        raise BadRequest("parameter area: provinsi, kabupaten atau kecamatan / a province, "
+                         "kabupaten or kecamatan")
     with connection() as conn:
-        rows = case_reads.counts(conn, current_user(), query)
-    return jsonify({"total": sum(r["cases"] for r in rows), "counts": rows})
+        body = case_reads.counts(conn, current_user(), query)
+    return jsonify(body)
 
 
 # --- writes ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import re
 import pytest
 
 from layers import registry
+from tests.analysis_fixtures import add_cases
 from tests.auth_fixtures import KECAMATAN, OTHER_KECAMATAN, bearer
 from tests.cases_fixtures import (
     SECRET_NAME,
@@ -107,8 +108,10 @@ def test_lists_hold_only_the_callers_kecamatan(url, seeded, users, web_client, a
     body = got.get_json()
     body_text = got.get_data(as_text=True)
     assert not leaks(body_text, seeded, "other")
-    if "counts" in body:
-        assert {c["kecamatan_code"] for c in body["counts"]} <= {KECAMATAN}
+    if "/counts" in url:
+        assert {k["code"] for k in body["kecamatan"]} <= {KECAMATAN}
+        assert {c["code"] for c in body["categories"]} <= {KECAMATAN}
+        assert body["suppressed"] is False  # a tksk may see its cases: exact counts
         assert body["total"] == (0 if "area=" in url else len(seeded.mine))
     else:
         ids = {c["id"] for c in body["cases"]}
@@ -217,8 +220,17 @@ def test_no_personal_data_or_points_in_any_planner_response(how, seeded, users, 
         body = got.get_data(as_text=True)
         leaked = leaks(body, seeded)
         assert not leaked, (url, leaked)
+    # counts only, and small ones suppressed as on the maps (4 cases: "<5")
+    # (or, when the suppression audit cannot finish, nothing at all: "withheld")
     counts = client.get("/api/cases/counts", headers=headers).get_json()
-    assert counts["total"] == len(seeded.mine) + len(seeded.other)
+    assert counts["suppressed"] is True and counts["total"] is None
+    cells = counts["kecamatan"] + counts["categories"]
+    assert not [c for c in cells if c["count"] is not None and 0 < c["count"] < 5]
+    if not counts["withheld"]:
+        assert counts["label"] == "<5"
+        assert {c["code"] for c in counts["kecamatan"]} >= {KECAMATAN, OTHER_KECAMATAN}
+        assert {c["label"] for c in cells if c["code"] in (KECAMATAN, OTHER_KECAMATAN)} \
+            == {"<5"}
     assert audit_rows(bandung_db) == before
 
 
@@ -264,3 +276,29 @@ def test_no_personal_data_without_asking_with_a_purpose(url, seeded, users, logi
     body = got.get_data(as_text=True)
     assert SECRET_NAME not in body and not [n for n in seeded.niks if n in body]
     assert audit_rows(bandung_db) == before
+
+
+def test_counts_for_a_planner_show_large_numbers_and_hide_small_ones(users, login_as,
+                                                                    bandung_db):
+    with bandung_db.connect() as conn:
+        (lon, lat), = points_in(conn, KECAMATAN, 1)
+        (lon2, lat2), = points_in(conn, OTHER_KECAMATAN, 1)
+        assert add_cases(conn, [lon] * 30, [lat] * 30) == 30
+        assert add_cases(conn, [lon2] * 30, [lat2] * 30) == 30
+    client = login_as(users["planner"])
+    counts = client.get("/api/cases/counts").get_json()
+    assert counts["suppressed"] is True and not counts["withheld"]
+    assert counts["total"] == 60
+    by_code = {k["code"]: k["count"] for k in counts["kecamatan"]}
+    assert by_code[KECAMATAN] == 30 and by_code[OTHER_KECAMATAN] == 30
+
+    with bandung_db.connect() as conn:
+        assert add_cases(conn, [lon] * 2, [lat] * 2, category="ABT") == 2
+    counts = client.get("/api/cases/counts").get_json()
+    cells = counts["kecamatan"] + counts["categories"]
+    assert not [c for c in cells if c["count"] is not None and 0 < c["count"] < 5]
+    small = [c for c in counts["categories"] if c["category"] == "ABT"]
+    assert small and all(c["count"] is None and c["label"] in ("<5", "*") for c in small)
+    # what a tksk of Cileunyi sees is exact (it may see the cases themselves)
+    tksk = login_as(users["tksk"]).get("/api/cases/counts").get_json()
+    assert tksk["suppressed"] is False and tksk["total"] == 32
