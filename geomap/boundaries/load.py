@@ -9,13 +9,16 @@ identical to what is stored are left alone, so a second import changes nothing.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import psycopg
 import shapely
 
 from geomap import codes
 from geomap.boundaries.errors import BoundaryError
+from geomap.boundaries.overlaps import desa_overlaps
 from geomap.boundaries.records import BoundaryRecords
 from geomap.sql import sql
 
@@ -68,7 +71,12 @@ def load(conn: psycopg.Connection, records: BoundaryRecords) -> ImportReport:
     """Write ``records`` in one transaction; raise BoundaryError and write nothing on failure."""
     records.check()
     report = ImportReport()
-    with conn.transaction(), conn.cursor() as cur:
+    is_desa = np.fromiter((codes.level(c) == "desa" for c in records.code), dtype=bool,
+                          count=len(records))
+    with ThreadPoolExecutor(max_workers=1) as pool, conn.transaction(), conn.cursor() as cur:
+        # The overlap report is computed beside the database's work, not after it.
+        overlaps = pool.submit(desa_overlaps, records.geom[is_desa])
+        cur.execute("SET LOCAL jit = off")  # spatial functions gain nothing from JIT
         _stage(cur, records)
         orphan = cur.execute(sql("boundaries/orphans")).fetchone()
         if orphan:
@@ -83,10 +91,7 @@ def load(conn: psycopg.Connection, records: BoundaryRecords) -> ImportReport:
         report.unchanged = len(records) - len(changed)
         if changed_desa:
             cur.execute(sql("boundaries/pieces"), {"codes": changed_desa})
-        desa = [c for c in records.code if codes.level(c) == "desa"]
-        if desa:
-            report.overlap_pairs, report.overlap_km2 = cur.execute(
-                sql("boundaries/overlaps"), {"codes": desa}).fetchone()
+        report.overlap_pairs, report.overlap_km2 = overlaps.result()
         for code in records.code:
             lvl = codes.level(code)
             report.counts[lvl] = report.counts.get(lvl, 0) + 1
