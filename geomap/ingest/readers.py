@@ -179,6 +179,11 @@ def _read_csv(data: bytes) -> Table:
     if not text.strip():
         raise UploadError("berkas kosong / the file is empty")
     sep = _delimiter(text)
+    # Count the header's columns before pandas sees the file: a header of a million
+    # columns would cost pandas minutes before _finish could refuse it.
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+    if len(header) > MAX_COLUMNS:
+        raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, quotechar='"', engine="c",
@@ -258,7 +263,7 @@ def from_records(records: list[dict], name: str = "api") -> Table:
 def _read_geojson(data: bytes) -> Table:
     try:
         doc = json.loads(_decode(data))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         raise UploadError("GeoJSON tidak dapat dibaca / cannot read the GeoJSON") from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
@@ -271,8 +276,10 @@ def _read_geojson(data: bytes) -> Table:
         raise UploadError(f"lebih dari {MAX_ROWS:,} baris / more than {MAX_ROWS:,} rows")
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {}
              for f in features]
+    # Refuse too many property names before pandas builds a column for each of them.
+    if len(set().union(*props)) > MAX_COLUMNS:
+        raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
-    frame = frame.iloc[:, :MAX_COLUMNS] if len(frame.columns) > MAX_COLUMNS else frame
     frame = frame.astype(object).where(frame.notna(), "").astype(str) if len(frame.columns) \
         else pd.DataFrame(index=range(len(features)))
     lon, lat, bad = _points(features)

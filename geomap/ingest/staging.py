@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 from geomap.ingest.output import RejectedFile, rejected_file
 from geomap.ingest.problems import RowError, UploadStateError
 from geomap.ingest.readers import Table, Upload, from_records, read
-from geomap.ingest.validate import Checked, Uploader, area_limit, check_table
+from geomap.ingest.validate import NO_JIT, Checked, Uploader, area_limit, check_table
 from geomap.sql import sql
 
 # How many errors an upload keeps in its stored report (the preview has them all).
@@ -181,6 +181,7 @@ def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirm
     """Store every staged row of the upload as a case, in one transaction."""
     area_limit(user)
     with conn.transaction():
+        conn.execute(NO_JIT)
         _locked_upload(conn, upload_id, user)
         staged = conn.execute("SELECT count(*) FROM case_staging WHERE upload_id = %s",
                               (upload_id,)).fetchone()[0]

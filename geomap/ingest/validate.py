@@ -73,6 +73,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d
 _SINGLE_LINE_CONTROL = r"[\x00-\x1f\x7f]+"
 _NOTES_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"
 _PHONE = r"^\+?[0-9][0-9 ()./-]{4,31}$"
+# JIT compiling costs seconds on these big one-off statements and saves nothing.
+NO_JIT = "SET LOCAL jit = off"
 _FIELD_ORDER = ("lat", "lon", "category", "date", "status", "sex", "age_group",
                 "household_size", "notes", "name", "nik", "address", "phone")
 
@@ -401,11 +403,13 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
     rest = at[~same]
     if not len(rest):
         return
-    hits = conn.execute(sql("ingest/existing"), {  # arrays as one text each: quick to send
-        "fp": ",".join(f.hex() for f in fingerprint[rest]),
-        "nik": ",".join(h.hex() if h is not None else "" for h in nik_hash[rest]),
-        "cat": ",".join(category[rest]),
-        "open": ",".join(np.where(status[rest] != "selesai", "t", "f"))}).fetchall()
+    with conn.transaction():
+        conn.execute(NO_JIT)
+        hits = conn.execute(sql("ingest/existing"), {  # arrays as one text each: quick to send
+            "fp": ",".join(f.hex() for f in fingerprint[rest]),
+            "nik": ",".join(h.hex() if h is not None else "" for h in nik_hash[rest]),
+            "cat": ",".join(category[rest]),
+            "open": ",".join(np.where(status[rest] != "selesai", "t", "f"))}).fetchall()
     kind = np.full(len(errors.table), None, dtype=object)
     for position, what in hits:
         kind[rest[position - 1]] = what

@@ -13,7 +13,7 @@ WITH ins AS (
            CASE WHEN s.status = 'selesai' THEN now() END
       FROM case_staging s
      WHERE s.upload_id = %(upload_id)s
-     ORDER BY s.row_no
+     ORDER BY s.desa_code, s.row_no  -- neighbours together: index pages stay in cache
     ON CONFLICT DO NOTHING
     RETURNING id, fingerprint
 ), person AS (
