@@ -143,3 +143,38 @@ def test_neutralise_leaves_numbers_alone():
                                        "\tcmd", "1e5"]))
     assert list(out) == ["'=1+1", "-6.93", "+62812", "'@SUM(A1)", "'-x", "Budi", "'\tcmd",
                          "1e5"]
+
+
+def test_english_headers_and_non_point_geometry(bandung_db, users, tmp_path):
+    import json
+
+    point = points_in(bandung_db, KECAMATAN, 1)[0]
+    csv_text = ("Latitude,Longitude,Category,Date,Sex,Age group,Household size,Notes,Name,"
+                "Phone,Unrelated\n"
+                f"{point[1]},{point[0]},Street child,2025-04-01,female,elderly,3,ok,Ani,"
+                "+62 812-3456,x\n")
+    tksk = users["tksk"].user
+    with bandung_db.connect() as conn:
+        preview = ingest.check(conn, tksk, ingest.Upload("en.csv", csv_text.encode()))
+        assert (preview.accepted, preview.errors) == (1, [])
+        doc = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"category": "PD", "date": "2025-04-01"},
+             "geometry": {"type": "LineString", "coordinates": [list(point), list(point)]}},
+            {"type": "Feature", "properties": {"category": "PD", "date": "2025-04-01"},
+             "geometry": None}]}
+        geo = ingest.check(conn, tksk, ingest.Upload("x.geojson", json.dumps(doc).encode()))
+    assert [(e.row, e.column, e.code) for e in geo.errors] == [
+        (1, "geometry", "invalid_coordinates"), (2, "geometry", "missing_coordinates")]
+
+
+def test_xlsx_that_unpacks_too_far_is_refused(monkeypatch):
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:  # a zip bomb, small
+        archive.writestr("xl/worksheets/sheet1.xml", " " * 30_000_000)
+    assert len(data.getvalue()) < 100_000
+    monkeypatch.setenv("GEOMAP_MAX_UPLOAD_MB", "1")  # 25 MB unpacked at most
+    with pytest.raises(ingest.UploadTooLarge, match="unpacks"):
+        ingest.read(ingest.Upload("besar.xlsx", data.getvalue()))
