@@ -74,6 +74,16 @@ def test_unreadable_geometry(bandung_db, cli, tmp_path, kel_rows):
     assert "path bukan JSON yang sah / path is not valid JSON" in err
 
 
+def test_ring_that_is_not_number_pairs(bandung_db, cli, tmp_path, kel_rows):
+    """Valid JSON, but a coordinate is a string: the ring cannot be read."""
+    first = kel_rows[59].path.split(",")[1]
+    bad = replace(kel_rows[59], path=kel_rows[59].path.replace(first, '"107.7"]', 1))
+    rows = [*kel_rows[:59], bad, *kel_rows[60:]]
+    err = _import_fails(bandung_db, cli, write_dump(tmp_path, "ring.sql", rows))
+    assert f"baris/line 62, rekord/row 60, kode {bad.code}:" in err
+    assert "cincin path tidak terbaca / unreadable ring in path" in err
+
+
 def test_unknown_parent(bandung_db, cli, tmp_path, kel_rows):
     """32.04.99 is no kecamatan of Kabupaten Bandung, in the file or in the database."""
     orphan = replace(kel_rows[99], code="32.04.99.2001")
