@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -96,7 +97,7 @@ def main() -> None:
     parser.add_argument("--url", help="an existing database with Jawa Barat loaded "
                                       "(development only; default: a throwaway cluster)")
     args = parser.parse_args()
-    print(machine())
+    print(f"{machine()}; load average {os.getloadavg()[0]:.1f} (shared machine)")
     if args.url:
         import psycopg
 

@@ -10,6 +10,7 @@ evaluated on the same grid (the direct sum, which is what FFT binning replaces).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline-points", type=int, default=10_000)
     args = parser.parse_args()
-    print(machine())
+    print(f"{machine()}; load average {os.getloadavg()[0]:.1f} (shared machine)")
     with throwaway_database() as (_, connect), connect() as conn:
         load(conn, read_sources(area_files(AREA)).within(AREA))
         start = time.perf_counter()
@@ -49,7 +50,7 @@ def main() -> None:
         raster = case_density(conn, area, where)
         print(f"grid {raster.grid.width} x {raster.grid.height} cells of {CELL_M:.0f} m, "
               f"bandwidth {BANDWIDTH_M:.0f} m, {raster.points:,} points")
-        print(f"fetch (binary COPY + projection): median {fetch:.3f} s")
+        print(f"fetch (array_send binary arrays + pyproj): median {fetch:.3f} s")
         print(f"KDE, fetch included: median {total:.3f} s of {args.runs} "
               f"({', '.join(f'{t:.3f}' for t in times)}); target {TARGET_S} s: "
               f"{'PASS' if total <= TARGET_S else 'FAIL'}")

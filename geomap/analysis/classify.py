@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import mapclassify
 import numpy as np
 
 Method = Literal["quantiles", "natural_breaks", "equal_interval"]
@@ -86,6 +85,7 @@ def classify(values: np.ndarray, method: Method = "quantiles",
     """
     if method not in METHODS:
         raise ValueError(f"metode tidak dikenal / unknown method: {method}")
+    import mapclassify  # slow to import (seconds): only when classifying
     values = np.asarray(values, float)
     shown = np.isfinite(values)
     y = values[shown]

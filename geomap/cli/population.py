@@ -8,7 +8,6 @@ import click
 
 from geomap import codes
 from geomap.cli.common import connection, fail
-from geomap.population import PopulationError, import_file
 
 
 @click.group()
@@ -27,6 +26,8 @@ def import_command(path: Path, area: str | None) -> None:
             area = codes.normalise(area)
         except codes.InvalidCode as exc:
             raise click.BadParameter(str(exc), param_hint="--area") from exc
+    from geomap.population import PopulationError, import_file  # rasterio: import when used
+
     with connection() as conn:
         try:
             result = import_file(conn, path, area)
