@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from geomap import __version__
+from geomap.cli.analysis import analysis
 from geomap.cli.backup import backup, restore
 from geomap.cli.boundaries import boundaries
 from geomap.cli.cases import cases
@@ -29,3 +30,4 @@ def main() -> None:
 for command in (db, boundaries, serve, cases, backup, restore, demo, resources, retention, users):
     main.add_command(command)
 main.add_command(population)
+main.add_command(analysis)
