@@ -6,7 +6,17 @@ The language is Bahasa Indonesia unless the visitor chose English with
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from geomap.config import settings
 from geomap.render import area as areas
@@ -58,6 +68,13 @@ def layer_urls(layer: Layer, area: str | None) -> LayerUrls:
     labels = (url_for("layers_api.labels", name=layer.name, **query)
               if layer.label_field else None)
     return LayerUrls(data, labels)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on pages that name no icon (error pages, other blueprints')."""
+    return send_from_directory(current_app.static_folder, "geomap/favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/")

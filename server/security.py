@@ -4,7 +4,7 @@ Pages load only what the app serves ('self'). The map page's inline script and
 styles (folium writes them into the page) carry a nonce made for each request, so
 no other inline code can run even if some text slipped into the page unescaped.
 The only other origin allowed is the basemap's tile server, for images, and only
-when ``GEOMAP_BASEMAP_URL`` names one.
+when ``GEOMAP_BASEMAP_URL`` names one (plus ``data:`` images, which load nothing).
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ def basemap_origin(url: str | None) -> str | None:
 def policy(request_nonce: str | None, basemap_url: str | None) -> str:
     """The Content-Security-Policy value."""
     inline = f" 'nonce-{request_nonce}'" if request_nonce else ""
-    images = "'self'"
+    # data: images never reach the network; Leaflet's tile layers need them (an unloaded
+    # tile's src is set to a data: GIF), and so do raster overlays drawn in the page.
+    images = "'self' data:"
     if origin := basemap_origin(basemap_url):
         images += f" {origin}"
     return "; ".join((

@@ -8,11 +8,11 @@ Fixtures
                   by Werkzeug on 127.0.0.1 at a free port, in a thread: ``.url``.
 ``chromium``      one headless Debian Chromium per test run (Playwright, sync API).
 ``browser_page``  a :class:`WatchedPage` on ``live_server``: every request the page makes
-                  is recorded and any to a host other than 127.0.0.1 is blocked; console
-                  errors, uncaught exceptions and CSP violations are collected. When the
-                  test ends a screenshot goes to ``tests/artifacts/<test>.png`` and the test
-                  fails if anything left 127.0.0.1, any console error or CSP violation
-                  happened.
+                  is recorded, and any to a host other than 127.0.0.1 is sent to a dead
+                  proxy (so it fails) and reported; console errors, uncaught exceptions,
+                  HTTP errors (status 400 and up) and CSP violations are collected. When
+                  the test ends a screenshot goes to ``tests/artifacts/<test>.png``, and the
+                  test fails if a request tried to leave 127.0.0.1 or any of those happened.
 
 Mark browser tests ``@pytest.mark.browser``.
 """
@@ -79,8 +79,11 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        # Everything not on 127.0.0.1 goes to a proxy that is not there, so a request
+        # that would leave the machine fails (and is reported by ``browser_page``).
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            proxy={"server": f"http://{LOCAL_HOST}:9", "bypass": LOCAL_HOST})
         yield browser
         browser.close()
 
@@ -109,7 +112,7 @@ class WatchedPage:
         return response
 
     def csp_violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations || []")
+        return self.page.evaluate("() => window.__cspViolations || []")
 
     def wait_for_layers(self, *names: str, timeout: float = 20_000) -> None:
         """Wait until the map's layers ``names`` have loaded and no tiles are pending."""
@@ -136,19 +139,19 @@ def browser_page(chromium, live_server: LiveServer,
     context.add_init_script(_WATCH_CSP)
     watched = WatchedPage(page=None, base_url=live_server.url)
 
-    def route(route) -> None:
-        url = route.request.url
-        watched.requests.append(url)
-        if is_local(url):
-            route.continue_()
-        else:
-            watched.outside.append(url)
-            route.abort()
+    def record(request) -> None:
+        watched.requests.append(request.url)
+        if not is_local(request.url):
+            watched.outside.append(request.url)
 
-    context.route("**/*", route)
+    # Recorded from events, not intercepted: routing every request through this thread
+    # would serialise the page's tile requests behind the test's own calls.
+    context.on("request", record)
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and watched.errors.append(m.text))
     page.on("pageerror", lambda exc: watched.errors.append(f"uncaught: {exc}"))
+    page.on("response", lambda r: r.status >= 400 and watched.errors.append(
+        f"HTTP {r.status}: {r.url}"))
     watched.page = page
     try:
         yield watched

@@ -33,6 +33,10 @@ CLICKABLE_KECAMATAN = """() => {
 }"""
 
 
+KECAMATAN_COUNT = "() => window.geomap.state.layers.kecamatan.getLayers().length"
+ON_MAP = "name => window.geomap.state.map.hasLayer(window.geomap.state.layers[name])"
+
+
 def open_map(browser_page, query: str = "?area=32.04") -> None:
     browser_page.goto(f"/map{query}")
     browser_page.wait_for_layers("kecamatan", "desa")
@@ -40,7 +44,8 @@ def open_map(browser_page, query: str = "?area=32.04") -> None:
 
 def set_zoom(browser_page, zoom: int) -> None:
     page = browser_page.page
-    page.evaluate("z => window.geomap.state.map.setZoom(z, {animate: false})", zoom)
+    # (in braces: the call returns the map, which Playwright would serialise at length)
+    page.evaluate("z => { window.geomap.state.map.setZoom(z, {animate: false}); }", zoom)
     page.wait_for_function("z => window.geomap.state.map.getZoom() === z", arg=zoom)
     browser_page.wait_for_layers("desa")
 
@@ -50,7 +55,7 @@ def test_map_draws_every_kecamatan_and_desa(browser_page, bandung_db):
     page = browser_page.page
     assert page.locator(".leaflet-container").count() == 1
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == KECAMATAN
-    assert page.evaluate("window.geomap.state.layers.kecamatan.getLayers().length") == KECAMATAN
+    assert page.evaluate(KECAMATAN_COUNT) == KECAMATAN
     desa = page.evaluate(UNIQUE_DESA_IN_TILES)
     assert len(desa) == DESA
     assert sorted(desa) == [r[0] for r in bandung_db.connect().execute(
@@ -74,20 +79,19 @@ def test_every_layer_toggles(browser_page):
         box = control.get_by_label(title, exact=True)
         assert box.is_checked()
         box.uncheck()
-        assert not page.evaluate(f"window.geomap.state.map.hasLayer("
-                                 f"window.geomap.state.layers.{name})")
+        assert not page.evaluate(ON_MAP, name)
         assert page.locator(selector).count() == 0
         box.check()
         browser_page.wait_for_layers(name)
-        assert page.evaluate(f"window.geomap.state.map.hasLayer("
-                             f"window.geomap.state.layers.{name})")
+        assert page.evaluate(ON_MAP, name)
         assert page.locator(selector).count() >= count
 
 
 def test_desa_labels_appear_from_zoom_13(browser_page, bandung_db):
     open_map(browser_page)
     page = browser_page.page
-    page.evaluate("window.geomap.state.map.setView([-6.94, 107.74], 12, {animate: false})")
+    page.evaluate("() => { window.geomap.state.map.setView([-6.94, 107.74], 12,"
+                  " {animate: false}); }")
     browser_page.wait_for_layers("desa")
     assert page.locator(".geomap-label-desa").count() == 0
     set_zoom(browser_page, 13)
@@ -107,18 +111,18 @@ def test_desa_labels_appear_from_zoom_13(browser_page, bandung_db):
 def test_clicking_a_kecamatan_zooms_to_its_desa(browser_page, bandung_db):
     open_map(browser_page)
     page = browser_page.page
-    before = page.evaluate("window.geomap.state.map.getZoom()")
+    before = page.evaluate("() => window.geomap.state.map.getZoom()")
     target = page.evaluate(CLICKABLE_KECAMATAN)
     assert target is not None
     page.mouse.click(target["x"], target["y"])
     page.wait_for_function("code => window.geomap.state.selected === code", arg=target["code"])
-    page.wait_for_function(f"window.geomap.state.map.getZoom() > {before}")
+    page.wait_for_function("z => window.geomap.state.map.getZoom() > z", arg=before)
     browser_page.wait_for_layers("desa")
     west, south, east, north = bandung_db.connect().execute(
         "SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM region "
         "WHERE code = %s", (target["code"],)).fetchone()
-    view = page.evaluate("(() => { const b = window.geomap.state.map.getBounds();"
-                         " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+    view = page.evaluate("() => { const b = window.geomap.state.map.getBounds();"
+                         " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
     tolerance = 0.002  # the simplified outline may stick out of the box by a few metres
     assert view[0] <= west + tolerance and view[1] <= south + tolerance
     assert view[2] >= east - tolerance and view[3] >= north - tolerance
@@ -182,4 +186,48 @@ def test_landing_opens_the_map(browser_page):
     page.get_by_role("button", name="Buka peta").click()
     page.wait_for_url("**/map?area=32.04.05")
     browser_page.wait_for_layers("kecamatan", "desa")
-    assert page.evaluate("window.geomap.state.layers.kecamatan.getLayers().length") == 1
+    assert page.evaluate(KECAMATAN_COUNT) == 1
+
+
+def tile_server() -> tuple[object, str]:
+    """A basemap tile server on another loopback port (another origin): one grey PNG."""
+    import threading
+    import zlib
+    from struct import pack
+
+    from werkzeug.serving import make_server
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return pack(">I", len(data)) + kind + data + pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xd0" * 256 for _ in range(256))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", pack(">IIBBBBB", 256, 256, 8, 0, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    served: list[str] = []
+
+    def app(environ, start_response):
+        served.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "image/png")])
+        return [png]
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, served
+
+
+def test_a_basemap_from_its_own_origin_is_drawn_under_the_boundaries(browser_page, monkeypatch):
+    server, served = tile_server()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+        monkeypatch.setenv("GEOMAP_BASEMAP_URL", url)
+        response = browser_page.goto("/map?area=32.04")
+        assert f"img-src 'self' data: http://127.0.0.1:{server.server_port};" in response.headers[
+            "content-security-policy"]
+        browser_page.wait_for_layers("kecamatan", "desa")
+        page = browser_page.page
+        page.wait_for_function("() => document.querySelectorAll("
+                               "'img.leaflet-tile.leaflet-tile-loaded').length > 0")
+        assert served and all(path.endswith(".png") for path in served)
+        assert browser_page.csp_violations() == []
+    finally:
+        server.shutdown()

@@ -35,7 +35,8 @@ def test_map_page_loads_only_the_apps_own_assets(web_client):
         assert url.startswith("/static/")
         asset = web_client.get(url)
         assert asset.status_code == 200, url
-        assert asset.mimetype in ("text/javascript", "application/javascript", "text/css")
+        assert asset.mimetype in ("text/javascript", "application/javascript", "text/css",
+                                  "image/svg+xml")
 
 
 def test_every_inline_script_and_style_carries_the_requests_nonce(web_client):
@@ -48,7 +49,7 @@ def test_every_inline_script_and_style_carries_the_requests_nonce(web_client):
     assert "style=" not in html  # no inline style attributes (CSP forbids them)
     csp = first.headers["Content-Security-Policy"]
     for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'",
-                      "img-src 'self'", "connect-src 'self'"):
+                      "img-src 'self' data:;", "connect-src 'self'"):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert first.headers["X-Content-Type-Options"] == "nosniff"
@@ -134,7 +135,7 @@ def test_a_basemap_is_a_setting_and_its_origin_alone_is_allowed(web_client, monk
     response = web_client.get("/map?area=32.04")
     html = response.get_data(as_text=True)
     assert "L.tileLayer(" in html and "https://{s}.tiles.example.org/{z}/{x}/{y}.png" in html
-    assert "img-src 'self' https://*.tiles.example.org;" in response.headers[
+    assert "img-src 'self' data: https://*.tiles.example.org;" in response.headers[
         "Content-Security-Policy"]
     assert ASSET.findall(html) == ASSET.findall(
         web_client.get("/map?area=32.04").get_data(as_text=True))

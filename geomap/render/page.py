@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -80,6 +80,9 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
     """The HTML of the map of ``area`` with ``layers`` (those the viewer may see)."""
     title = f"{area.name or text('landing.all', lang)} · {text('map.title', lang)} · geomap"
     figure = LocalFigure(title=title, lang=lang, static_url=static_url, nonce=nonce)
+    icon = static_url("geomap/favicon.svg")
+    figure.header.add_child(Element(f'<link rel="icon" type="image/svg+xml" href="{icon}">'),
+                            name="icon")
     west, south, east, north = area.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=10,
                       tiles=None, control_scale=True, min_zoom=5, max_zoom=19)

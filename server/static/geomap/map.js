@@ -180,7 +180,7 @@
   function legend(state) {
     var control = L.control({position: 'bottomright'});
     control.onAdd = function () {
-      var box = element('div', 'geomap-legend leaflet-bar');
+      var box = element('div', 'geomap-legend geomap-box');
       box.appendChild(element('h2', null, state.config.texts['map.legend']));
       state.config.layers.forEach(function (def) {
         def.legend.forEach(function (entry) {
@@ -198,7 +198,7 @@
   function titleBar(state) {
     var control = L.control({position: 'topright'});
     control.onAdd = function () {
-      var config = state.config, box = element('div', 'geomap-title leaflet-bar');
+      var config = state.config, box = element('div', 'geomap-title geomap-box');
       box.appendChild(element('h1', null, config.area.name || ''));
       var nav = element('nav');
       var areas = element('a', 'geomap-areas', config.texts['map.areas']);
