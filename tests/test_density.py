@@ -9,10 +9,19 @@ import numpy as np
 import pytest
 import rasterio
 from matplotlib.image import imread
+from scipy.signal import fftconvolve
 from shapely.geometry import MultiPolygon, box
 
 from geomap.analysis.area import Area, load_area, project, unproject
-from geomap.analysis.density import Grid, case_density, case_points, density, gaussian_kernel
+from geomap.analysis.density import (
+    Grid,
+    case_density,
+    case_points,
+    convolve_same,
+    density,
+    disk_kernel,
+    gaussian_kernel,
+)
 from geomap.analysis.filters import CaseFilter
 from tests.analysis_fixtures import add_cases
 
@@ -58,6 +67,19 @@ def test_kernel_is_a_normalised_gaussian() -> None:
     assert k.sum() == pytest.approx(1.0)
     assert np.unravel_index(k.argmax(), k.shape) == (30, 30)
     assert k[30, 40] / k[30, 30] == pytest.approx(np.exp(-0.5), rel=1e-9)
+
+
+def test_shared_fft_is_fftconvolve_and_histogram2d_binning() -> None:
+    rng = np.random.default_rng(4)
+    image = rng.poisson(1.5, (57, 83)).astype(float)
+    kernels = [gaussian_kernel(1000, 100), disk_kernel(1000, 100)]
+    for got, k in zip(convolve_same(image, kernels), kernels, strict=True):
+        assert np.allclose(got, fftconvolve(image, k, mode="same"), atol=1e-9)
+    grid = Grid(32748, 0.0, 5000.0, 100.0, 40, 50)
+    x, y = rng.uniform(-500, 4500, 2000), rng.uniform(-500, 5500, 2000)
+    hist, _, _ = np.histogram2d(y, x, bins=[np.arange(5000, -1, -100)[::-1], np.arange(0, 4001,
+                                                                                       100)])
+    assert np.array_equal(grid.counts(x, y), hist[::-1])
 
 
 def test_a_lone_case_is_not_drawn() -> None:
