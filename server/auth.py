@@ -109,7 +109,7 @@ class _CSRFProtect(CSRFProtect):
     """
 
     def protect(self, *args: Any, **kwargs: Any) -> None:
-        if _bearer_header() is not None:
+        if (_bearer_header() or "").lower().startswith("bearer "):
             return
         super().protect(*args, **kwargs)
 

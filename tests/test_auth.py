@@ -87,6 +87,8 @@ def test_login_without_csrf_is_refused(web_client, users):
 def test_api_post_without_csrf_refused_but_bearer_exempt(app, login_as, users, api_token):
     client = login_as(users["dinas"])
     assert client.post("/api/probe/whoami").status_code == 400  # session + no token
+    basic = client.post("/api/probe/whoami", headers={"Authorization": "Basic Zm9vOmJhcg=="})
+    assert basic.status_code == 400  # only a Bearer header lifts the CSRF check
     with_token = app.test_client().post("/api/probe/whoami",
                                         headers=bearer(api_token(users["dinas"])))
     assert with_token.status_code == 200
