@@ -139,13 +139,18 @@ def read(upload: Upload) -> Table:
 
 def _finish(frame: pd.DataFrame, rows: np.ndarray, **kwargs) -> Table:
     """Text cells trimmed, formula guards taken off, blank rows dropped, headers mapped."""
-    frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) > MAX_COLUMNS:
         raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
+    names = [str(c).strip() or f"kolom {i + 1}" for i, c in enumerate(frame.columns)]
+    if len(set(names)) < len(names):  # e.g. "nama" and "nama " would shadow each other
+        twice = sorted({n for n in names if names.count(n) > 1})[0]
+        raise UploadError(f"kolom ganda / duplicate column: {twice[:50]}")
+    frame.columns = names
     for column in frame.columns:
         frame[column] = textops.replace(textops.strip(frame[column]), _UNESCAPE, "",
                                         probe="'")  # rare: most files have no apostrophe
-    filled = (frame != "").any(axis=1).to_numpy() if len(frame.columns) else np.zeros(0, bool)
+    filled = ((frame != "").any(axis=1).to_numpy() if len(frame.columns)
+              else np.zeros(len(frame), bool))
     frame = frame.loc[filled].reset_index(drop=True)
     columns = map_headers([c for c in frame.columns if not c.startswith("__")])
     if "__lon" in frame.columns:
@@ -181,8 +186,11 @@ def _read_csv(data: bytes) -> Table:
     sep = _delimiter(text)
     # Count the header's columns before pandas sees the file: a header of a million
     # columns would cost pandas minutes before _finish could refuse it.
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
-    if len(header) > MAX_COLUMNS:
+    first = text.split("\n", 1)[0]
+    separators = first.count(sep)  # quoted separators may inflate it; so parse when near
+    if separators > 10 * MAX_COLUMNS or (
+            separators >= MAX_COLUMNS
+            and len(next(csv.reader(io.StringIO(first), delimiter=sep), [])) > MAX_COLUMNS):
         raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
