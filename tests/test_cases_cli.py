@@ -41,7 +41,7 @@ def codes_by_row(report: dict) -> dict[int, set[str]]:
 def test_every_validation_code(bandung_db, users, cli, tmp_path):
     here = points_in(bandung_db, KECAMATAN, 12)
     there = points_in(bandung_db, OTHER_KECAMATAN, 1)[0]
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()  # future in every zone
     woman = nik(born="520385", serial=7)  # 12 March 1985, day + 40
     rows = [
         row(here[0], NIK=woman, nama="Siti Aminah", alamat="Jl. Mawar 1", telepon="08123456789",
@@ -160,6 +160,10 @@ def test_dry_run_writes_nothing(bandung_db, users, cli, tmp_path):
     assert (report["accepted"], report["rejected"], report["upload_id"]) == (3, 0, None)
     for table in ("pmks_case", "case_person", "case_upload", "case_staging"):
         assert count(bandung_db, table) == 0, table
+    text = cli(bandung_db, "cases", "import", str(path), "--as", users["tksk"].username,
+               "--dry-run")
+    assert text.code == 0 and "accepted: 3" in text.stdout and "not stored (dry run)" in text.stdout
+    assert count(bandung_db, "pmks_case") == 0
 
 
 def test_reimport_adds_nothing(bandung_db, users, cli, tmp_path):

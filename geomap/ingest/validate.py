@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 import numpy as np
@@ -77,6 +77,15 @@ _PHONE = r"^\+?[0-9][0-9 ()./-]{4,31}$"
 NO_JIT = "SET LOCAL jit = off"
 _FIELD_ORDER = ("lat", "lon", "category", "date", "status", "sex", "age_group",
                 "household_size", "notes", "name", "nik", "address", "phone")
+
+
+def today_in_indonesia() -> date:
+    """Today's date in WIT (UTC+9), Indonesia's easternmost zone.
+
+    "In the future" must not refuse a case recorded this morning in Papua while the
+    server's clock (UTC, or WIB) is still on yesterday.
+    """
+    return (datetime.now(UTC) + timedelta(hours=9)).date()
 
 
 def area_limit(user: Uploader) -> str | None:
@@ -192,7 +201,7 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     large table run on every core.
     """
     area = area_limit(user)
-    today = today or date.today()
+    today = today or today_in_indonesia()
     n = len(table)
     errors = _Errors(table)
     if "category" not in table.columns:
