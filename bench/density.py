@@ -33,49 +33,64 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline-points", type=int, default=10_000)
+    parser.add_argument("--url", help="an existing database with Kabupaten Bandung and its "
+                                      "cases loaded (development only; default: a throwaway "
+                                      "cluster)")
     args = parser.parse_args()
     print(f"{machine()}; load average {os.getloadavg()[0]:.1f} (shared machine)")
+    if args.url:
+        import psycopg
+
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            run(conn, args)
+        return
     with throwaway_database() as (_, connect), connect() as conn:
         load(conn, read_sources(area_files(AREA)).within(AREA))
         start = time.perf_counter()
         conn.execute(sql("analysis/synthetic_cases"), {"n": args.points, "prefix": AREA + "."})
         conn.execute("VACUUM ANALYZE pmks_case")
-        n = conn.execute("SELECT count(*) FROM pmks_case").fetchone()[0]
-        print(f"setup: {n:,} synthetic cases in {time.perf_counter() - start:.1f} s")
-        area = load_area(conn, AREA)
-        where = CaseFilter(AREA)
+        print(f"setup: synthetic cases in {time.perf_counter() - start:.1f} s")
+        run(conn, args)
 
-        fetch, _ = timed(lambda: case_points(conn, where, area.srid), args.runs)
-        total, times = timed(lambda: case_density(conn, area, where), args.runs)
-        raster = case_density(conn, area, where)
-        print(f"grid {raster.grid.width} x {raster.grid.height} cells of {CELL_M:.0f} m, "
-              f"bandwidth {BANDWIDTH_M:.0f} m, {raster.points:,} points")
-        print(f"fetch (array_send binary arrays + pyproj): median {fetch:.3f} s")
-        print(f"KDE, fetch included: median {total:.3f} s of {args.runs} "
-              f"({', '.join(f'{t:.3f}' for t in times)}); target {TARGET_S} s: "
-              f"{'PASS' if total <= TARGET_S else 'FAIL'}")
 
-        x, y = case_points(conn, where, area.srid)
-        shape = area.projected()
-        compute, _ = timed(lambda: density(x, y, area, projected_area=shape), args.runs)
-        print(f"KDE from arrays (no database): median {compute:.3f} s")
+def run(conn, args: argparse.Namespace) -> None:
+    """Time the density on the database's cases, then the baseline."""
+    n = conn.execute("SELECT count(*) FROM pmks_case").fetchone()[0]
+    print(f"{n:,} cases")
+    area = load_area(conn, AREA)
+    where = CaseFilter(AREA)
 
-        rng = np.random.default_rng(0)
-        pick = rng.choice(len(x), args.baseline_points, replace=False)
-        sample = np.vstack([x[pick], y[pick]])
-        # Isotropic 1 km kernel: gaussian_kde scales the data covariance by factor².
-        factor = BANDWIDTH_M / float(np.sqrt(np.cov(sample).diagonal().mean()))
-        grid = raster.grid
-        cx = grid.x0 + (np.arange(grid.width) + 0.5) * grid.cell
-        cy = grid.y1 - (np.arange(grid.height) + 0.5) * grid.cell
-        gx, gy = np.meshgrid(cx, cy)
-        start = time.perf_counter()
-        gaussian_kde(sample, bw_method=factor)(np.vstack([gx.ravel(), gy.ravel()]))
-        base = time.perf_counter() - start
-        print(f"baseline scipy.stats.gaussian_kde, {args.baseline_points:,} points on the same "
-              f"{grid.width * grid.height:,} cells: {base:.3f} s (one run)")
-        print(f"ratio baseline / ours: {base / total:.1f}x faster, with "
-              f"{raster.points / args.baseline_points:.0f}x the points")
+    fetch, _ = timed(lambda: case_points(conn, where, area.srid), args.runs)
+    total, times = timed(lambda: case_density(conn, area, where), args.runs)
+    raster = case_density(conn, area, where)
+    print(f"grid {raster.grid.width} x {raster.grid.height} cells of {CELL_M:.0f} m, "
+          f"bandwidth {BANDWIDTH_M:.0f} m, {raster.points:,} points")
+    print(f"fetch (array_send binary arrays + pyproj): median {fetch:.3f} s")
+    print(f"KDE, fetch included: median {total:.3f} s of {args.runs} "
+          f"({', '.join(f'{t:.3f}' for t in times)}); target {TARGET_S} s: "
+          f"{'PASS' if total <= TARGET_S else 'FAIL'}")
+
+    x, y = case_points(conn, where, area.srid)
+    shape = area.projected()
+    compute, _ = timed(lambda: density(x, y, area, projected_area=shape), args.runs)
+    print(f"KDE from arrays (no database): median {compute:.3f} s")
+
+    rng = np.random.default_rng(0)
+    pick = rng.choice(len(x), args.baseline_points, replace=False)
+    sample = np.vstack([x[pick], y[pick]])
+    # Isotropic 1 km kernel: gaussian_kde scales the data covariance by factor².
+    factor = BANDWIDTH_M / float(np.sqrt(np.cov(sample).diagonal().mean()))
+    grid = raster.grid
+    cx = grid.x0 + (np.arange(grid.width) + 0.5) * grid.cell
+    cy = grid.y1 - (np.arange(grid.height) + 0.5) * grid.cell
+    gx, gy = np.meshgrid(cx, cy)
+    start = time.perf_counter()
+    gaussian_kde(sample, bw_method=factor)(np.vstack([gx.ravel(), gy.ravel()]))
+    base = time.perf_counter() - start
+    print(f"baseline scipy.stats.gaussian_kde, {args.baseline_points:,} points on the same "
+          f"{grid.width * grid.height:,} cells: {base:.3f} s (one run)")
+    print(f"ratio baseline / ours: {base / total:.1f}x faster, with "
+          f"{raster.points / args.baseline_points:.0f}x the points")
 
 
 if __name__ == "__main__":
