@@ -60,5 +60,7 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
 def machine() -> str:
     import os
 
-    return f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python " \
-           f"{platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}; load average {load} (a shared machine: figures "
+            "vary with what else runs)")
