@@ -231,3 +231,17 @@ def test_a_basemap_from_its_own_origin_is_drawn_under_the_boundaries(browser_pag
         assert browser_page.csp_violations() == []
     finally:
         server.shutdown()
+
+
+def test_the_harness_reports_a_request_that_would_leave_the_machine(browser_page):
+    """The guard of every browser test can fail: a page with no CSP asks an outside host."""
+    page = browser_page.page
+    page.set_content('<img src="http://192.0.2.1/geomap-probe.png">')
+    page.wait_for_function("() => document.querySelector('img').complete")
+    assert page.evaluate("() => document.querySelector('img').naturalWidth") == 0  # failed
+    assert browser_page.outside == ["http://192.0.2.1/geomap-probe.png"]
+    problems = browser_page.problems()
+    assert any(p.startswith("request left 127.0.0.1") for p in problems)
+    # The request failed (the dead proxy), it reached nothing; clear it for the teardown.
+    browser_page.outside.clear()
+    browser_page.errors.clear()
