@@ -7,7 +7,7 @@ personal data or SQL.
 from __future__ import annotations
 
 import psycopg
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, make_response, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -34,15 +34,15 @@ def wants_json() -> bool:
             or request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, detail: str | None = None):
+def error_response(status: int, detail: str | None = None) -> Response:
     message_id, message_en = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
         body = {"error": {"status": status, "message_id": message_id, "message_en": message_en}}
         if detail:
             body["error"]["detail"] = detail
-        return jsonify(body), status
-    return render_template_string(_PAGE, status=status, message_id=message_id,
-                                  message_en=message_en, detail=detail), status
+        return make_response(jsonify(body), status)
+    return make_response(render_template_string(_PAGE, status=status, message_id=message_id,
+                                                message_en=message_en, detail=detail), status)
 
 
 def init_app(app: Flask) -> None:
@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
         detail = exc.description if exc.description != type(exc).description else None
         response = error_response(exc.code or 500, detail)
         if exc.code == 429 and getattr(exc, "retry_after", None):
-            response[0].headers["Retry-After"] = str(exc.retry_after)
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(psycopg.OperationalError)
