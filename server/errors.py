@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import psycopg
 from flask import Flask, Response, jsonify, make_response, render_template_string, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -45,7 +46,23 @@ def error_response(status: int, detail: str | None = None) -> Response:
                                                 message_en=message_en, detail=detail), status)
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """JSON bodies nested deeper than Python's stack are bad requests, not crashes.
+
+    ``json.loads`` raises RecursionError on ``[[[[...`` a hundred thousand deep; Flask's
+    ``get_json`` turns only ValueError into a 400 (or None with ``silent=True``).
+    """
+
+    def loads(self, s: str | bytes, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         # Only a description the app chose itself is shown, never Werkzeug's default text.

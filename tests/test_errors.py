@@ -58,3 +58,19 @@ def test_database_down_is_503_and_says_so_in_both_languages(tmp_path):
     error = answer.json["error"]
     assert error["message_id"].startswith("Basis data") and "unavailable" in error["message_en"]
     assert str(tmp_path) not in answer.get_data(as_text=True)
+
+
+def test_json_nested_too_deep_is_a_bad_request_not_a_crash(app):
+    @app.post("/api/echo")
+    def echo():
+        from flask import request
+
+        strict = request.args.get("silent") is None
+        return {"got": request.get_json(silent=not strict) is not None}
+
+    client = app.test_client()
+    deep = "[" * 100_000 + "]" * 100_000
+    answer = client.post("/api/echo", data=deep, content_type="application/json")
+    assert answer.status_code == 400
+    answer = client.post("/api/echo?silent=1", data=deep, content_type="application/json")
+    assert answer.status_code == 200 and answer.json == {"got": False}
