@@ -129,8 +129,7 @@ def main() -> int:
     args = parser.parse_args()
     rows = args.rows or TARGETS[args.via][0]
     target = TARGETS[args.via][1] * rows / TARGETS[args.via][0]
-    print(f"Mesin / machine: {machine()}; load average {os.getloadavg()[0]:.1f} "
-          "(a shared machine: other work slows every figure below)")
+    print(f"Mesin / machine: {machine()}")
     with throwaway_database() as (url, connect), connect() as conn:
         load(conn, read_sources(area_files(AREA)).within(AREA))
         data = synthetic_csv(conn, rows)
