@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import time
 from pathlib import Path
@@ -97,7 +96,7 @@ def main() -> None:
     parser.add_argument("--url", help="an existing database with Jawa Barat loaded "
                                       "(development only; default: a throwaway cluster)")
     args = parser.parse_args()
-    print(f"{machine()}; load average {os.getloadavg()[0]:.1f} (shared machine)")
+    print(machine())
     if args.url:
         import psycopg
 

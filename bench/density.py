@@ -10,7 +10,6 @@ evaluated on the same grid (the direct sum, which is what FFT binning replaces).
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
@@ -37,7 +36,7 @@ def main() -> None:
                                       "cases loaded (development only; default: a throwaway "
                                       "cluster)")
     args = parser.parse_args()
-    print(f"{machine()}; load average {os.getloadavg()[0]:.1f} (shared machine)")
+    print(machine())
     if args.url:
         import psycopg
 
