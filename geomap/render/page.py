@@ -96,7 +96,8 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
     fmap.fit_bounds([[south, west], [north, east]])
     GeomapLayers({
         "lang": lang,
-        "area": {"code": area.code, "name": area.name},
+        "area": {"code": area.code, "name": area.name,
+                 "bounds": [[south, west], [north, east]] if area.loaded else None},
         "layers": [layer_config(layer, urls, lang) for layer, urls in layers],
         "links": {"areas": areas_url, "lang": lang_switch_url},
         "texts": {key: text(key, lang) for key in (

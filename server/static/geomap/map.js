@@ -112,7 +112,9 @@
       interactive: def.tooltip_fields.length > 0,
       getFeatureId: function (feature) { return feature.properties[def.id_field]; },
       maxNativeZoom: 16,
-      zIndex: 5
+      zIndex: 5,
+      // No requests for tiles outside the area: they would be empty.
+      bounds: state.config.area.bounds ? L.latLngBounds(state.config.area.bounds) : undefined
     });
     var tooltip = L.tooltip({sticky: true});
     layer.on('mouseover', function (e) {
