@@ -108,3 +108,17 @@ def test_fetch_needs_a_province_or_kabupaten(empty_db, cli, tmp_path):
     bad = cli(empty_db, "boundaries", "fetch", "3204x", env=_env(str(WILAYAH), tmp_path))
     assert bad.code != 0 and "invalid region code" in bad.stderr
     assert "Traceback" not in result.stderr + bad.stderr
+
+
+def test_catalogue_lists_every_desa_file_of_a_province():
+    """``fetch 32`` needs every kabupaten's desa file; the catalogue's checksums cover them."""
+    catalogue = Catalogue.load()
+    files = catalogue.files_for("32")
+    desa = [p for p in files if p.startswith("db/kel/32/")]
+    on_disk = sorted(p.relative_to(WILAYAH).as_posix()
+                     for p in (WILAYAH / "db" / "kel" / "32").glob("*.sql"))
+    assert desa == on_disk and len(desa) == 27
+    assert files[:3] == ["db/prov/wilayah_boundaries_prov_3.sql",
+                         "db/kab/wilayah_boundaries_kab_32.sql",
+                         "db/kec/wilayah_boundaries_kec_32.sql"]
+    assert catalogue.files_for("32.04")[3:] == ["db/kel/32/wilayah_boundaries_kel_32.04.sql"]
