@@ -131,6 +131,9 @@ def _assign_slice(conn: psycopg.Connection, lon: np.ndarray, lat: np.ndarray,
                               ).format(float(tolerance_m))) as copy:
             for block in copy:
                 out.write(block)
+        # ON COMMIT DROP does not fire when the caller's transaction makes this one a
+        # savepoint: drop it here so a second call in the same transaction works.
+        cur.execute("DROP TABLE assign_point")
     out.seek(0)
     return pd.read_csv(out, sep="\t", header=None, names=["id", "code", "snapped", "d"],
                        dtype={"id": np.int64, "code": object, "snapped": str, "d": np.float64},

@@ -26,6 +26,7 @@ BLUEPRINTS: list[str] = [
     "server.ogcapi:bp",
     "server.cases:bp", "server.cases_api:bp",
     "server.admin:bp",
+    "server.resources:bp", "server.resources_api:bp",
 ]
 
 

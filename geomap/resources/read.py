@@ -29,7 +29,12 @@ class ResourceFile:
 
 
 def read_file(path: Path) -> ResourceFile:
-    table = ingest.read(ingest.Upload.from_path(path))
+    return read_upload(ingest.Upload.from_path(path))
+
+
+def read_upload(upload: ingest.Upload) -> ResourceFile:
+    """A file as it arrived (name and bytes): the web upload's way in."""
+    table = ingest.read(upload)
     frame = table.frame.copy()
     if "__lon" in frame.columns:
         frame = frame.rename(columns={"__lon": "bujur", "__lat": "lintang"})

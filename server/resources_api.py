@@ -1,0 +1,120 @@
+"""The JSON API of PSKS resources.
+
+``GET /api/resources?category=&area=``
+    Resources in the caller's area (and in ``area``, a code inside it; one outside is a
+    404), for ``admin``, ``dinas`` and ``planner``. Resources are services, not people,
+    but a contact (and a TKSK's account name) reaches a person: a ``planner`` gets
+    neither.
+``POST /api/resources``
+    One resource object, a list, or ``{"resources": [...]}`` (keys as in a file:
+    category, name, lat, lon, capacity, radius_km, active, contact, username; Bahasa
+    Indonesia names work too). Valid ones are written, rejected ones reported with row,
+    column, code and bilingual reason: 201 if something was added, 200 if all were
+    already there (a repeated request adds nothing), 422 if none was accepted.
+``PATCH /api/resources/<id>``
+    Any of capacity, radius_km, active, contact: checked like a new row; 422 with the
+    problems, 404 for a resource outside the caller's area.
+``POST /api/resources/uploads`` (multipart ``file``), ``GET .../uploads/<id>``,
+``POST .../uploads/<id>/confirm``, ``DELETE .../uploads/<id>``
+    A file's preview (a dry run) then its import, as on the upload page.
+
+Writes are for ``admin`` and ``dinas`` (a dinas only inside its kabupaten), with a
+Bearer token or the browser session plus ``X-CSRFToken`` (:mod:`server.auth`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import BadRequest
+
+from server import case_ingest
+from server import resources_ingest as ingest
+from server.auth import current_user, roles_required
+from server.db import connection
+
+bp = Blueprint("resources_api", __name__, url_prefix="/api/resources")
+
+
+@bp.before_request
+def _size_limit() -> None:
+    case_ingest.apply_size_limit()
+
+
+@bp.get("")
+@roles_required(*ingest.READER_ROLES)
+def list_resources():
+    with connection() as conn:
+        rows = ingest.listing(conn, current_user(), request.args.get("category") or None,
+                              request.args.get("area") or None)
+    return jsonify({"count": len(rows), "resources": rows})
+
+
+def _json_records() -> list[dict]:
+    body = request.get_json(silent=True)
+    if isinstance(body, dict):
+        body = body.get("resources", [body])
+    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
+        raise BadRequest("badan permintaan harus satu objek sumber daya JSON atau daftarnya / "
+                         "the body must be one JSON resource object or a list of them")
+    return body
+
+
+@bp.post("")
+@roles_required(*ingest.WRITER_ROLES)
+def create_resources():
+    records = _json_records()
+    with connection() as conn:
+        result = ingest.write_records(conn, current_user(), records, "api")
+    if result.get("inserted"):
+        status = 201
+    elif result["accepted"]:
+        status = 200
+    else:
+        status = 422
+    return jsonify(result), status
+
+
+@bp.patch("/<int:resource_id>")
+@roles_required(*ingest.WRITER_ROLES)
+def patch_resource(resource_id: int):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not body or set(body) - set(ingest.EDITABLE):
+        raise BadRequest("ubah hanya / change only: " + ", ".join(ingest.EDITABLE))
+    with connection() as conn:
+        try:
+            row = ingest.edit_resource(conn, current_user(), resource_id, body)
+        except ingest.EditRefused as refused:
+            return jsonify({"id": resource_id, "errors": refused.errors}), 422
+    return jsonify(row)
+
+
+# --- files --------------------------------------------------------------------------------
+
+@bp.post("/uploads")
+@roles_required(*ingest.WRITER_ROLES)
+def upload():
+    upload_file = case_ingest.file_from_request()
+    with connection() as conn:
+        return jsonify(ingest.preview_file(conn, current_user(), upload_file)), 201
+
+
+@bp.get("/uploads/<int:draft_id>")
+@roles_required(*ingest.WRITER_ROLES)
+def upload_preview(draft_id: int):
+    with connection() as conn:
+        return jsonify(ingest.load_preview(conn, current_user(), draft_id))
+
+
+@bp.post("/uploads/<int:draft_id>/confirm")
+@roles_required(*ingest.WRITER_ROLES)
+def confirm(draft_id: int):
+    with connection() as conn:
+        return jsonify(ingest.confirm_file(conn, current_user(), draft_id))
+
+
+@bp.delete("/uploads/<int:draft_id>")
+@roles_required(*ingest.WRITER_ROLES)
+def discard(draft_id: int):
+    with connection() as conn:
+        ingest.discard_file(conn, current_user(), draft_id)
+    return jsonify({"id": draft_id, "status": "discarded"})
