@@ -363,3 +363,36 @@ def test_page_filters_by_category_and_kecamatan(users, api_token, login_as, web_
     assert "Di Cimenyan" in by_kec and "Di Cileunyi" not in by_kec
     by_cat = client.get("/resources?category=PSM").get_data(as_text=True)
     assert "Di Cileunyi" in by_cat and "Di Cimenyan" not in by_cat
+
+
+def test_tksk_edits_keep_the_account_and_the_one_tksk_rule(bandung_db, users, api_token,
+                                                           login_as, web_client, here):
+    auth = bearer(api_token(users["dinas"]))
+    (a, b, c, _) = here["mine"]
+    tksk = {"category": "TKSK", "name": "TKSK Cileunyi", "lat": a[1], "lon": a[0],
+            "capacity": 1, "username": users["tksk"].username}
+    assert web_client.post("/api/resources", headers=auth, json=tksk).status_code == 201
+    rid = bandung_db.scalar("SELECT id FROM psks_resource")
+    patched = web_client.patch(f"/api/resources/{rid}", headers=auth,
+                               json={"contact": "0813-1", "capacity": 2})
+    assert patched.status_code == 200, patched.get_json()
+    assert patched.get_json()["username"] == users["tksk"].username
+    # A radius is refused for a TKSK, with its code.
+    refused = web_client.patch(f"/api/resources/{rid}", headers=auth, json={"radius_km": 2})
+    assert refused.get_json()["errors"][0]["code"] == "radius_not_applicable"
+    # Moved within its kecamatan through the form: still the one TKSK, same id and account.
+    client = login_as(users["dinas"])
+    edit = client.get(f"/resources/{rid}/edit").get_data(as_text=True)
+    moved = client.post(f"/resources/{rid}/edit", data={
+        "csrf_token": csrf_from(edit), "category": "TKSK", "name": "TKSK Cileunyi",
+        "lat": str(b[1]), "lon": str(b[0]), "capacity": "2", "radius_km": "",
+        "active": "1", "contact": "0813-1"})
+    assert moved.status_code == 303, moved.get_data(as_text=True)
+    assert bandung_db.connect().execute(
+        "SELECT id, user_id, active, round(ST_Y(geom)::numeric, 6)::float8 "
+        "FROM psks_resource").fetchall() == [(rid, users["tksk"].id, True, b[1])]
+    # A second active TKSK in the kecamatan is refused.
+    second = web_client.post("/api/resources", headers=auth, json={
+        **tksk, "name": "TKSK Lain", "lat": c[1], "lon": c[0], "username": ""})
+    assert second.status_code == 422
+    assert second.get_json()["errors"][0]["code"] == "tksk_conflict"
