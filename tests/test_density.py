@@ -12,6 +12,7 @@ from matplotlib.image import imread
 from scipy.signal import fftconvolve
 from shapely.geometry import MultiPolygon, box
 
+import geomap.analysis.density as density_module
 from geomap.analysis.area import Area, load_area, project, unproject
 from geomap.analysis.density import (
     Grid,
@@ -101,7 +102,7 @@ def test_grid_snaps_to_whole_cells() -> None:
     assert counts[0, 0] == 2 and counts.sum() == 2
 
 
-def test_case_density_from_postgis(bandung_db, tmp_path) -> None:
+def test_case_density_from_postgis(bandung_db, tmp_path, monkeypatch) -> None:
     with bandung_db.connect() as conn:
         area = load_area(conn, "32.04")
         assert area.srid == 32748
@@ -118,6 +119,14 @@ def test_case_density_from_postgis(bandung_db, tmp_path) -> None:
         assert len(case_points(conn, march, area.srid)[0]) == 100
         assert len(case_points(conn, CaseFilter("32.04.01"), area.srid)[0]) == 0
         raster = case_density(conn, area, everything)
+        # Read in page slices on several connections: the same points.
+        conn.execute("ANALYZE pmks_case")
+        monkeypatch.setattr(density_module, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(density_module.os, "cpu_count", lambda: 3)
+        sx, sy = case_points(conn, everything, area.srid, connect=bandung_db.connect)
+        assert sorted(zip(sx, sy, strict=True)) == sorted(zip(px, py, strict=True))
+        sx, _ = case_points(conn, march, area.srid, connect=bandung_db.connect)
+        assert len(sx) == 100
     assert raster.points == 500
     row, col = np.unravel_index(np.nanargmax(raster.values), raster.values.shape)
     px, py = raster.grid.transform @ (col + 0.5, row + 0.5)

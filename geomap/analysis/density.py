@@ -26,6 +26,9 @@ warping only the picture keeps the numbers exact and the picture aligned.
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from geomap.analysis.area import Area, project
 from geomap.analysis.filters import CaseFilter
 from geomap.analysis.privacy import suppress_below
 from geomap.analysis.query import float_arrays
+from geomap.sql import sql
 
 CELL_M = 100.0
 BANDWIDTH_M = 1000.0
@@ -237,21 +241,50 @@ def density_lonlat(lon: np.ndarray, lat: np.ndarray, area: Area, **kwargs) -> De
     return density(x, y, area, **kwargs)
 
 
-def case_points(conn: psycopg.Connection, where: CaseFilter,
-                srid: int) -> tuple[np.ndarray, np.ndarray]:
+PARALLEL_FROM = 200_000  # cases in the table from which slices on several connections pay
+_ALL_PAGES = ("(0,0)", "(4294967295,0)")
+
+
+def case_points(conn: psycopg.Connection, where: CaseFilter, srid: int, *,
+                connect: Callable[[], psycopg.Connection] | None = None,
+                ) -> tuple[np.ndarray, np.ndarray]:
     """The filter's case points in ``srid`` metres.
 
     PostGIS sends longitude and latitude as two binary arrays; pyproj projects them
     (faster than a million ``ST_Transform`` calls, and the same PROJ underneath).
+    With ``connect`` and a large table, the heap is cut into one page range per CPU
+    core, each read on its own connection at the same time (reading is the cost:
+    one backend per core instead of one in all; the same idea as ``assign_desa``).
     """
-    lon, lat = float_arrays(conn, "case_points", where.params())
-    return project(lon, lat, srid)
+    params = where.params()
+    pages = conn.execute(sql("analysis/case_table_size")).fetchone()
+    slices = os.cpu_count() or 1
+    if connect is None or pages is None or pages[1] < PARALLEL_FROM or slices < 2:
+        lon, lat = float_arrays(conn, "case_points", {**params, "tid_from": _ALL_PAGES[0],
+                                                       "tid_to": _ALL_PAGES[1]})
+        return project(lon, lat, srid)
+    cuts = np.linspace(0, int(pages[0]), slices + 1).astype(np.int64)
+    ranges = [(f"({cuts[i]},0)", f"({cuts[i + 1]},0)") for i in range(slices)]
+    ranges[-1] = (ranges[-1][0], _ALL_PAGES[1])  # pages added since the last ANALYZE
+
+    def run(i: int) -> list[np.ndarray]:
+        sliced = {**params, "tid_from": ranges[i][0], "tid_to": ranges[i][1]}
+        if i == 0:
+            return float_arrays(conn, "case_points", sliced)
+        with connect() as other:
+            return float_arrays(other, "case_points", sliced)
+
+    with ThreadPoolExecutor(max_workers=slices) as pool:
+        parts = list(pool.map(run, range(slices)))
+    return project(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                   srid)
 
 
-def case_density(conn: psycopg.Connection, area: Area, where: CaseFilter,
+def case_density(conn: psycopg.Connection, area: Area, where: CaseFilter, *,
+                 connect: Callable[[], psycopg.Connection] | None = None,
                  **kwargs) -> DensityRaster:
-    """Density of the cases a filter selects, over ``area``."""
-    x, y = case_points(conn, where, area.srid)
+    """Density of the cases a filter selects, over ``area`` (``connect``: see case_points)."""
+    x, y = case_points(conn, where, area.srid, connect=connect)
     return density(x, y, area, **kwargs)
 
 
