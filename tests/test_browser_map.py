@@ -245,3 +245,23 @@ def test_the_harness_reports_a_request_that_would_leave_the_machine(browser_page
     # The request failed (the dead proxy), it reached nothing; clear it for the teardown.
     browser_page.outside.clear()
     browser_page.errors.clear()
+
+
+def test_the_view_and_layers_are_in_the_url(browser_page):
+    browser_page.goto("/map?area=32.04#13/-6.94000/107.74000/desa")
+    browser_page.wait_for_layers("desa")
+    page = browser_page.page
+    assert page.evaluate("() => window.geomap.state.map.getZoom()") == 13
+    assert page.evaluate(ON_MAP, "desa") and not page.evaluate(ON_MAP, "kecamatan")
+    page.locator(".geomap-label-desa span").first.wait_for(state="visible")
+    # Moving the map or switching a layer rewrites the link.
+    page.evaluate("() => { window.geomap.state.map.setView([-7.0, 107.6], 12,"
+                  " {animate: false}); }")
+    page.wait_for_function("() => location.hash === '#12/-7.00000/107.60000/desa'")
+    page.locator(".leaflet-control-layers-overlays").get_by_label("Kecamatan", exact=True).check()
+    page.wait_for_function("() => location.hash === '#12/-7.00000/107.60000/desa,kecamatan'")
+    # The language switch keeps the view.
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**lang=en#12/-7.00000/107.60000/desa,kecamatan")
+    browser_page.wait_for_layers("kecamatan", "desa")
+    assert page.evaluate("() => window.geomap.state.map.getZoom()") == 12

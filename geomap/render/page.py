@@ -93,11 +93,12 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
     if basemap is not None:
         folium.TileLayer(basemap.url, attr=basemap.attribution or " ",
                          name=text("map.basemap", lang), max_zoom=19).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
     GeomapLayers({
         "lang": lang,
-        "area": {"code": area.code, "name": area.name,
-                 "bounds": [[south, west], [north, east]] if area.loaded else None},
+        # The script fits the map to the area (without animation, which would end after
+        # a view taken from the link), or shows the view the link names.
+        "area": {"code": area.code, "name": area.name, "loaded": area.loaded,
+                 "bounds": [[south, west], [north, east]]},
         "layers": [layer_config(layer, urls, lang) for layer, urls in layers],
         "links": {"areas": areas_url, "lang": lang_switch_url},
         "texts": {key: text(key, lang) for key in (

@@ -114,7 +114,7 @@
       maxNativeZoom: 16,
       zIndex: 5,
       // No requests for tiles outside the area: they would be empty.
-      bounds: state.config.area.bounds ? L.latLngBounds(state.config.area.bounds) : undefined
+      bounds: state.config.area.loaded ? L.latLngBounds(state.config.area.bounds) : undefined
     });
     var tooltip = L.tooltip({sticky: true});
     layer.on('mouseover', function (e) {
@@ -217,6 +217,34 @@
     return control;
   }
 
+  // The view and the layers shown live in the URL's hash, #zoom/lat/lon/layer,layer, so a
+  // link opens the same map (the area and language are in the query string).
+  function readHash(state) {
+    var parts = window.location.hash.replace(/^#/, '').split('/');
+    if (parts.length < 3) { return null; }
+    var zoom = parseInt(parts[0], 10), lat = parseFloat(parts[1]), lon = parseFloat(parts[2]);
+    if (isNaN(zoom) || isNaN(lat) || isNaN(lon)) { return null; }
+    var shown = parts.length > 3 ? parts[3].split(',').filter(function (name) {
+      return Object.prototype.hasOwnProperty.call(state.layers, name);
+    }) : null;
+    return {zoom: zoom, center: L.latLng(lat, lon), shown: shown};
+  }
+
+  function writeHash(state) {
+    var map = state.map, center = map.getCenter(), shown = [];
+    Object.keys(state.layers).forEach(function (name) {
+      if (map.hasLayer(state.layers[name])) { shown.push(name); }
+    });
+    var hash = '#' + map.getZoom() + '/' + center.lat.toFixed(5) + '/' +
+      center.lng.toFixed(5) + '/' + shown.join(',');
+    if (hash !== window.location.hash) {
+      window.history.replaceState(null, '', window.location.pathname + window.location.search +
+                                  hash);
+    }
+    var lang = document.querySelector('.geomap-lang');
+    if (lang) { lang.href = state.config.links.lang + hash; }
+  }
+
   function start(map, config) {
     var state = new State(map, config);
     var overlays = {};
@@ -225,13 +253,25 @@
       var layer = def.output === 'mvt' ? tileLayer(state, def) : geojsonLayer(state, def);
       state.layers[def.name] = layer;
       overlays[def.title] = layer;
-      if (def.show) { layer.addTo(map); }
+    });
+    var linked = readHash(state);
+    if (linked) {
+      map.setView(linked.center, linked.zoom, {animate: false});
+    } else {
+      map.fitBounds(config.area.bounds, {animate: false});
+    }
+    config.layers.forEach(function (def) {
+      var layer = state.layers[def.name];
+      if (linked && linked.shown ? linked.shown.indexOf(def.name) >= 0 : def.show) {
+        layer.addTo(map);
+      }
       if (def.labels_url && def.label_min_zoom !== null) {
         state.labels[def.name] = labelLayer(state, def, layer);
       }
     });
     L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
     legend(state).addTo(map);
+    map.on('moveend overlayadd overlayremove', function () { writeHash(state); });
     window.geomap.state = state;
     return state;
   }
