@@ -5,8 +5,8 @@ Each layer lives beside its SQL: ``layers/<group>/<name>.py`` defines ``LAYER`` 
 means adding those two files; nothing else lists layers (so engineers adding
 layers at the same time never edit one shared file).
 
-The SQL contract, shared by every output format (GeoJSON now, vector tiles
-later), is kept small on purpose:
+The SQL contract, shared by every output (GeoJSON, labels, vector tiles; the
+wrappers are ``layers/output/*.sql``), is kept small on purpose:
 
 * parameters ``%(area)s`` (a region code, or NULL for everything loaded),
   ``%(simplify)s`` (a tolerance in degrees, 0 for none: ``geomap_simplify(geom,
@@ -15,7 +15,8 @@ later), is kept small on purpose:
   tile asks only for its own box, and the filter must sit on the indexed column);
 * one row per feature: a geometry column named ``geom`` in EPSG:4326 and any
   other columns, which become the feature's properties; a layer with labels also
-  has ``label_at``, its label point as ``[lon, lat]``;
+  has ``label_at``, its label point as ``[lon, lat]`` (``geomap_label_at(geom,
+  label_point)`` gives one inside the region);
 * no trailing statement after the query (it is used as a sub-query).
 
 A layer reaches the browser as GeoJSON in one piece (``output="geojson"``) or, when it
@@ -35,8 +36,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from geomap.accounts import ROLES
+
 ANONYMOUS = "anonymous"
-ROLES: tuple[str, ...] = ("admin", "dinas", "planner", "tksk")
 EVERYONE: frozenset[str] = frozenset({ANONYMOUS, *ROLES})
 LOGGED_IN: frozenset[str] = frozenset(ROLES)
 
