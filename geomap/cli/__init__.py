@@ -14,6 +14,7 @@ from geomap.cli.boundaries import boundaries
 from geomap.cli.cases import cases
 from geomap.cli.db import db
 from geomap.cli.demo import demo
+from geomap.cli.export import export
 from geomap.cli.population import population
 from geomap.cli.resources import resources
 from geomap.cli.retention import retention
@@ -31,3 +32,4 @@ for command in (db, boundaries, serve, cases, backup, restore, demo, resources, 
     main.add_command(command)
 main.add_command(population)
 main.add_command(analysis)
+main.add_command(export)

@@ -1,0 +1,249 @@
+"""One print page of a map: title, subtitle, map, legend, scale bar, north arrow, inset
+locator, source and date line, optional logo.
+
+The map is drawn in the area's UTM zone, so the scale bar (matplotlib-scalebar, in
+metres) is true everywhere on the page. Text is DejaVu Sans, which has every glyph
+Indonesian needs, embedded as TrueType (``pdf.fonttype`` 42) so a PDF reader (and
+``pdftotext``) finds the words. The layout is in figure fractions, one for landscape
+and one for portrait, so A4 and A3 give the same page at another size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+
+import matplotlib.pyplot as plt
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib_scalebar.scalebar import ScaleBar
+
+from geomap.analysis.choropleth import MEASURE_NAMES, Choropleth
+from geomap.analysis.classify import METHOD_NAMES
+from geomap.export.source import LAYER_TITLES, MapData
+
+PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape width, height
+PNG_DPI = 200
+CMAP = "YlOrRd"
+HIDDEN_COLOUR = "#d9d9d9"
+EMPTY_COLOUR = "#f7f7f7"
+EDGE_DESA = "#8c8c8c"
+EDGE_KECAMATAN = "#252525"
+
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "pdf.fonttype": 42,
+                            "ps.fonttype": 42, "svg.fonttype": "none"})
+
+
+class LogoError(ValueError):
+    """The logo file cannot be read as an image."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """How the page looks: paper, orientation, title, logo, date printed."""
+
+    paper: str = "A4"
+    orientation: str = "landscape"
+    title: str | None = None
+    logo: Path | None = None
+    made_on: dt.date | None = None
+
+    def size_inches(self) -> tuple[float, float]:
+        w, h = PAPER_MM[self.paper]
+        if self.orientation == "portrait":
+            w, h = h, w
+        return w / 25.4, h / 25.4
+
+    @property
+    def landscape(self) -> bool:
+        return self.orientation == "landscape"
+
+
+# Figure-fraction boxes [left, bottom, width, height] of each part.
+_LAYOUT = {
+    True: {"map": [0.03, 0.08, 0.68, 0.76], "legend": [0.73, 0.08, 0.25, 0.42],
+           "inset": [0.75, 0.53, 0.21, 0.30], "logo": [0.88, 0.88, 0.10, 0.10],
+           "title_y": 0.94, "subtitle_y": 0.895, "source_y": 0.03},
+    False: {"map": [0.05, 0.30, 0.90, 0.56], "legend": [0.05, 0.06, 0.50, 0.22],
+            "inset": [0.62, 0.07, 0.33, 0.21], "logo": [0.84, 0.925, 0.12, 0.065],
+            "title_y": 0.955, "subtitle_y": 0.925, "source_y": 0.025},
+}
+
+
+def class_colours(n: int) -> list[str]:
+    """``n`` sequential colours, light (few cases) to dark (many)."""
+    if n <= 0:
+        return []
+    cmap = colormaps[CMAP]
+    return [matplotlib.colors.to_hex(cmap(0.15 + 0.8 * i / max(n - 1, 1))) for i in range(n)]
+
+
+def _fill(units: gpd.GeoDataFrame, layer: Choropleth | None) -> list[str]:
+    if layer is None or "cls" not in units:
+        return [EMPTY_COLOUR] * len(units)
+    palette = class_colours(len(layer.classes.labels))
+    return [palette[c] if c >= 0 else HIDDEN_COLOUR for c in units["cls"].tolist()]
+
+
+def legend_handles(data: MapData) -> tuple[list, str]:
+    """The legend entries and title: one patch per class (its label states the bounds),
+    the suppressed entry for a planner, then the boundary lines."""
+    handles: list = []
+    title = LAYER_TITLES[data.layer]
+    layer = data.layer_data
+    if layer is not None:
+        palette = class_colours(len(layer.classes.labels))
+        handles += [Patch(facecolor=c, edgecolor=EDGE_DESA, label=label)
+                    for c, label in zip(palette, layer.classes.labels, strict=True)]
+        if layer.hidden_label:
+            handles.append(Patch(facecolor=HIDDEN_COLOUR, edgecolor=EDGE_DESA,
+                                 label=layer.hidden_label))
+        title = f"{MEASURE_NAMES[layer.measure]}\n{METHOD_NAMES[layer.classes.method]}"
+    handles += [Line2D([], [], color=EDGE_KECAMATAN, lw=1.2,
+                       label="Batas kecamatan / Kecamatan boundary"),
+                Line2D([], [], color=EDGE_DESA, lw=0.5, label="Batas desa / Desa boundary")]
+    return handles, title
+
+
+def draw_map(ax: Axes, data: MapData, extent: tuple[float, float, float, float] | None = None,
+             labels: gpd.GeoDataFrame | None = None) -> None:
+    """The polygons, boundaries and labels on ``ax``, zoomed to ``extent`` (x0, y0, x1, y1)."""
+    desa, kec = data.desa, data.kecamatan
+    if extent is not None:
+        x0, y0, x1, y1 = extent
+        desa, kec = desa.cx[x0:x1, y0:y1], kec.cx[x0:x1, y0:y1]
+    if data.layer == "choropleth-kecamatan":
+        kec.plot(ax=ax, color=_fill(kec, data.layer_data), linewidth=0)
+        desa.boundary.plot(ax=ax, color=EDGE_DESA, linewidth=0.2)
+    else:
+        desa.plot(ax=ax, color=_fill(desa, data.layer_data), edgecolor=EDGE_DESA,
+                  linewidth=0.25)
+    kec.boundary.plot(ax=ax, color=EDGE_KECAMATAN, linewidth=0.8)
+    if labels is not None and len(labels):
+        points = labels.representative_point()
+        for x, y, name in zip(points.x, points.y, labels["name"], strict=True):
+            ax.annotate(name, (x, y), ha="center", va="center", fontsize=5, color="#111111",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                              "alpha": 0.6}, annotation_clip=True)
+    bounds = extent or tuple(data.units.total_bounds)
+    _zoom(ax, bounds)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+    ax.add_artist(ScaleBar(1.0, units="m", location="lower left", length_fraction=0.22,
+                           box_alpha=0.8, font_properties={"size": 7}))
+    _north_arrow(ax)
+
+
+def _zoom(ax: Axes, bounds: tuple[float, ...], pad: float = 0.04) -> None:
+    """Show ``bounds`` at one scale on both axes, widened to fill the axes' box."""
+    x0, y0, x1, y1 = bounds
+    w, h = max(x1 - x0, 1.0) * (1 + 2 * pad), max(y1 - y0, 1.0) * (1 + 2 * pad)
+    box = ax.get_position()
+    fw, fh = ax.figure.get_size_inches()
+    ratio = (box.height * fh) / (box.width * fw)  # height / width of the box on paper
+    w, h = max(w, h / ratio), max(h, w * ratio)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _north_arrow(ax: Axes) -> None:
+    # UTM grid north is within a degree of true north over Indonesia: good for print.
+    ax.annotate("U / N", xy=(0.96, 0.97), xytext=(0.96, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=8, fontweight="bold",
+                arrowprops={"facecolor": "black", "width": 3, "headwidth": 9,
+                            "headlength": 9})
+
+
+def draw_inset(ax: Axes, shapes: gpd.GeoDataFrame, frame: tuple[float, ...] | None) -> None:
+    """The locator: the wider region in grey, ours in red, the map's frame as a box."""
+    if len(shapes):
+        shapes.plot(ax=ax, color=["#fb6a4a" if a else "#e5e5e5" for a in shapes["is_area"]],
+                    edgecolor="#737373", linewidth=0.3)
+        x0, y0, x1, y1 = shapes.total_bounds
+        if frame is not None:
+            ax.add_patch(matplotlib.patches.Rectangle(
+                (frame[0], frame[1]), frame[2] - frame[0], frame[3] - frame[1],
+                fill=False, edgecolor="#67000d", linewidth=0.8))
+            x0, y0 = min(x0, frame[0]), min(y0, frame[1])
+            x1, y1 = max(x1, frame[2]), max(y1, frame[3])
+        _zoom(ax, (x0, y0, x1, y1), pad=0.05)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title("Lokasi / Location", fontsize=7)
+
+
+def _logo(fig: Figure, box: list[float], path: Path) -> None:
+    try:
+        image = plt.imread(path)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise LogoError("logo tidak dapat dibaca (PNG/JPEG) / the logo cannot be read "
+                        "(PNG/JPEG)") from exc
+    ax = fig.add_axes(box)
+    ax.imshow(image)
+    ax.set_axis_off()
+
+
+def source_line(data: MapData, made_on: dt.date) -> str:
+    text = (f"Sumber / Source: data PMKS dan PSKS Dinas Sosial (geomap); batas wilayah "
+            f"Kemendagri. Dibuat / Made {made_on:%d-%m-%Y}.")
+    if data.suppressed and data.layer != "boundaries":
+        t = data.table.threshold if data.table is not None else 5
+        text += (f" Jumlah 1–{t - 1} ditampilkan \"<{t}\" / counts 1–{t - 1} shown as "
+                 f"\"<{t}\".")
+    return text
+
+
+def render(data: MapData, spec: PageSpec, *, title: str | None = None,
+           subtitle: str | None = None, extent: tuple[float, float, float, float] | None = None,
+           labels: gpd.GeoDataFrame | None = None,
+           inset: gpd.GeoDataFrame | None = None) -> Figure:
+    """The page as a matplotlib figure (the caller saves and closes it)."""
+    box = _LAYOUT[spec.landscape]
+    fig = plt.figure(figsize=spec.size_inches())
+    fig.text(0.03 if spec.landscape else 0.05, box["title_y"],
+             title or spec.title or LAYER_TITLES[data.layer], fontsize=17, fontweight="bold",
+             va="center")
+    fig.text(0.03 if spec.landscape else 0.05, box["subtitle_y"], subtitle or data.subtitle(),
+             fontsize=9.5, color="#404040", va="center")
+    ax = fig.add_axes(box["map"])
+    draw_map(ax, data, extent, labels)
+    frame = (*ax.get_xlim(), *ax.get_ylim())
+    draw_inset(fig.add_axes(box["inset"]), data.locator if inset is None else inset,
+               (frame[0], frame[2], frame[1], frame[3]))
+    legend_ax = fig.add_axes(box["legend"])
+    legend_ax.set_axis_off()
+    handles, legend_title = legend_handles(data)
+    legend_ax.legend(handles=handles, title=legend_title, loc="upper left", fontsize=7.5,
+                     title_fontsize=8, frameon=False, alignment="left")
+    fig.text(0.03 if spec.landscape else 0.05, box["source_y"],
+             source_line(data, spec.made_on or dt.date.today()), fontsize=6.5, color="#505050",
+             va="center")
+    if spec.logo is not None:
+        _logo(fig, box["logo"], spec.logo)
+    return fig
+
+
+def save(fig: Figure, out: Path | str, fmt: str, title: str) -> None:
+    """Write the page as PDF (vector) or PNG (``PNG_DPI``) and free the figure."""
+    try:
+        if fmt == "pdf":
+            fig.savefig(out, format="pdf", metadata={"Title": title, "Creator": "geomap"})
+        else:
+            fig.savefig(out, format="png", dpi=PNG_DPI)
+    finally:
+        plt.close(fig)
