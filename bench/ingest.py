@@ -6,7 +6,14 @@ rows/s for reading, for the preview (read + validate + stage) and for confirm, t
 peak memory, and the ratio to a bare ``COPY`` of the same CSV into an unindexed
 table of text columns, measured in the same run (the floor: moving the bytes in).
 
-    .venv/bin/python bench/ingest.py [--rows N] [--via api|cli]
+The machine is shared, so wall times move with the load: each run also reports the
+CPU seconds of the Python side (this process, or the CLI subprocess) and of the
+database (every process of the benchmark's private cluster, exited backends
+included), which depend far less on what else runs. ``--runs R`` repeats the import
+on the same database (the cases of the previous run removed first) and prints the
+median of each figure.
+
+    .venv/bin/python bench/ingest.py [--rows N] [--via api|cli] [--runs R]
 
 ``--via api`` calls :func:`geomap.ingest.stage` and ``confirm`` in this process (what
 the web upload does); ``--via cli`` runs ``geomap cases import --area 32.04 --json``
@@ -16,9 +23,11 @@ in a subprocess and reports that process's peak memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +45,7 @@ from geomap.config import PROJECT_ROOT
 
 AREA = "32.04"
 TARGETS = {"api": (100_000, 10.0), "cli": (1_000_000, 60.0)}
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def synthetic_csv(conn, n: int, seed: int = 5) -> bytes:
@@ -91,19 +101,45 @@ def bare_copy(conn, data: bytes) -> float:
     return time.perf_counter() - start
 
 
+def _ticks(pid: int, children: bool) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15 if children else 13])
+
+
+def database_cpu(conn) -> float:
+    """CPU seconds used so far by the benchmark's private cluster: the postmaster, its
+    live children, and (through the postmaster's child times) every exited backend."""
+    data_dir = conn.execute("SHOW data_directory").fetchone()[0]
+    master = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    total = _ticks(master, children=True)
+    for task in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # exited: above
+            total += _ticks(int(task), children=False)
+    return total / _TICK
+
+
+def _own_cpu(who: int) -> float:
+    use = resource.getrusage(who)
+    return use.ru_utime + use.ru_stime
+
+
 def via_api(conn, connect, data: bytes) -> dict:
+    cpu = _own_cpu(resource.RUSAGE_SELF)
     start = time.perf_counter()
     table = ingest.read(ingest.Upload("bench.csv", data))
     read_s = time.perf_counter() - start
     user = ingest.SystemImport(AREA)
     preview = ingest.stage(conn, user, table, connect=connect)
     preview_s = time.perf_counter() - start
+    db_before = database_cpu(conn)
     done = ingest.confirm(conn, preview.upload_id, user)
     total = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"read": read_s, "preview": preview_s, "confirm": total - preview_s, "total": total,
             "accepted": preview.accepted, "rejected": preview.rejected,
-            "inserted": done.inserted, "peak_mb": peak}
+            "inserted": done.inserted, "peak_mb": peak,
+            "python_cpu": _own_cpu(resource.RUSAGE_SELF) - cpu,
+            "confirm_db_cpu": database_cpu(conn) - db_before}
 
 
 def via_cli(url: str, data: bytes) -> dict:
@@ -111,6 +147,7 @@ def via_cli(url: str, data: bytes) -> dict:
         path = Path(tmp) / "bench.csv"
         path.write_bytes(data)
         env = {**os.environ, "GEOMAP_DATABASE_URL": url, "GEOMAP_MAX_UPLOAD_MB": "1000"}
+        cpu = _own_cpu(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "geomap", "cases", "import", str(path),
                                "--area", AREA, "--json"], capture_output=True, text=True,
@@ -119,13 +156,21 @@ def via_cli(url: str, data: bytes) -> dict:
     report = json.loads(done.stdout)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"total": total, "accepted": report["accepted"], "rejected": report["rejected"],
-            "inserted": report["inserted"], "peak_mb": peak}
+            "inserted": report["inserted"], "peak_mb": peak,
+            "python_cpu": _own_cpu(resource.RUSAGE_CHILDREN) - cpu}
+
+
+def _forget_cases(conn) -> None:
+    """Between runs: the same rows must be new cases again."""
+    conn.execute("DELETE FROM case_person; DELETE FROM pmks_case; DELETE FROM case_staging; "
+                 "DELETE FROM case_upload_rejected; DELETE FROM case_upload WHERE kind = 'case'")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--via", choices=("api", "cli"), default="api")
+    parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     rows = args.rows or TARGETS[args.via][0]
     target = TARGETS[args.via][1] * rows / TARGETS[args.via][0]
@@ -134,20 +179,33 @@ def main() -> int:
         load(conn, read_sources(area_files(AREA)).within(AREA))
         data = synthetic_csv(conn, rows)
         print(f"{rows:,} baris / rows, {len(data) / 1e6:.1f} MB CSV")
-        copy_s = bare_copy(conn, data)
-        print(f"Pembanding / baseline: bare COPY into an unindexed table: {copy_s:.2f} s "
-              f"({rows / copy_s:,.0f} rows/s)")
-        conn.execute("DROP TABLE bench_copy")
-        r = via_api(conn, connect, data) if args.via == "api" else via_cli(url, data)
+        results = []
+        for run in range(args.runs):
+            _forget_cases(conn)
+            copy_s = bare_copy(conn, data)
+            conn.execute("DROP TABLE bench_copy")
+            db_cpu = database_cpu(conn)
+            r = via_api(conn, connect, data) if args.via == "api" else via_cli(url, data)
+            r["db_cpu"], r["copy"] = database_cpu(conn) - db_cpu, copy_s
+            r["ratio"] = r["total"] / copy_s
+            results.append(r)
+            print(f"  run {run + 1}: total {r['total']:.2f} s, bare COPY {copy_s:.2f} s "
+                  f"({r['ratio']:.1f}x); CPU python {r['python_cpu']:.2f} s, database "
+                  f"{r['db_cpu']:.2f} s; peak {r['peak_mb']:,.0f} MB")
+        r = {k: statistics.median(x[k] for x in results) for k in results[0]}
+        print(f"Median of {args.runs} run(s):")
+        print(f"  pembanding / baseline: bare COPY into an unindexed table: {r['copy']:.2f} s "
+              f"({rows / r['copy']:,.0f} rows/s)")
         if "read" in r:
             print(f"  membaca / read CSV: {r['read']:.2f} s ({rows / r['read']:,.0f} rows/s)")
             print(f"  pratinjau / preview (read + validate + stage): {r['preview']:.2f} s "
                   f"({rows / r['preview']:,.0f} rows/s)")
             print(f"  konfirmasi / confirm: {r['confirm']:.2f} s ({rows / r['confirm']:,.0f} "
-                  "rows/s)")
+                  f"rows/s; database CPU {r['confirm_db_cpu']:.2f} s)")
         print(f"{args.via}: total {r['total']:.2f} s, {rows / r['total']:,.0f} rows/s, "
-              f"{r['total'] / copy_s:.1f}x the bare COPY; accepted {r['accepted']:,}, "
-              f"rejected {r['rejected']:,}, inserted {r['inserted']:,}; peak memory "
+              f"{r['ratio']:.1f}x the bare COPY; CPU python {r['python_cpu']:.2f} s + "
+              f"database {r['db_cpu']:.2f} s; accepted {r['accepted']:,.0f}, rejected "
+              f"{r['rejected']:,.0f}, inserted {r['inserted']:,.0f}; peak memory "
               f"{r['peak_mb']:,.0f} MB")
         ok = r["total"] <= target and r["peak_mb"] < 1024 and r["inserted"] == r["accepted"]
         print(f"Target <= {target:.1f} s and < 1 GB: {'OK' if ok else 'GAGAL / FAILED'} "
