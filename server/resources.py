@@ -51,7 +51,13 @@ def index():
     return render_template("resources/index.html", rows=rows, points=points,
                            categories=taxonomy.psks(), kecamatan=kecamatan,
                            category=category or "", within=within or "",
-                           center=_center(ingest.area_of(user)))
+                           center=_center(ingest.area_of(user)),
+                           outline_url=_outline(ingest.area_of(user), "kecamatan"))
+
+
+def _outline(area: str | None, layer: str) -> str | None:
+    """The map layer API's outline of the caller's area (none for an admin: all of it)."""
+    return f"/api/layers/{layer}.geojson?area={area}" if area else None
 
 
 def _center(area: str | None) -> tuple[float, float]:
@@ -118,7 +124,7 @@ def _render_form(values: dict, errors: list, resource_id: int | None = None,
     return render_template(
         "resources/form.html", values=values, errors=errors, resource_id=resource_id,
         categories=taxonomy.psks(), defaults=defaults, center=_center(area),
-        outline_url=f"/api/layers/desa.geojson?area={area}" if area else None), status
+        outline_url=_outline(area, "desa")), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

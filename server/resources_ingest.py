@@ -201,7 +201,7 @@ def edit_resource(conn: psycopg.Connection, user: User, resource_id: int,
 
 def record_from_form(form: Any) -> dict[str, Any]:
     """The fields of the resource form as a record (an unticked box is not active)."""
-    record = {k: form.get(k, "").strip() for k in RECORD_FIELDS if k != "username"}
+    record = {k: form.get(k, "").strip() for k in RECORD_FIELDS}
     record["active"] = "ya" if form.get("active") else "tidak"
     return record
 

@@ -42,8 +42,11 @@ def test_add_by_tapping_the_map_then_see_it_listed(browser_page, users, bandung_
     assert abs(row["lat"] - float(page.evaluate(
         "JSON.parse(document.getElementById('resource-points').textContent)[0].lat"))) < 1e-5
     assert page.locator("#resources tbody tr td").nth(1).inner_text() == NAME
-    # On the map: the point and its service circle.
-    assert page.locator("#resource-map .leaflet-overlay-pane path.leaflet-interactive").count() == 1
-    assert page.locator("#resource-map .leaflet-overlay-pane path").count() == 2
-    page.locator("#resource-map .leaflet-overlay-pane path.leaflet-interactive").hover()
+    # On the map: the point, its service circle and the 31 kecamatan outlines under them.
+    pane = "#resource-map .leaflet-overlay-pane "
+    assert page.locator(pane + "path.leaflet-interactive").count() == 1
+    assert page.locator(pane + 'path[fill-opacity="0.05"]').count() == 1
+    page.wait_for_function(
+        f"document.querySelectorAll('{pane}path').length >= 2 + 31")
+    page.locator(pane + "path.leaflet-interactive").hover()
     assert page.locator(".leaflet-tooltip").inner_text() == "LKS: " + NAME

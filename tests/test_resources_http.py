@@ -383,10 +383,12 @@ def test_tksk_edits_keep_the_account_and_the_one_tksk_rule(bandung_db, users, ap
     # Moved within its kecamatan through the form: still the one TKSK, same id and account.
     client = login_as(users["dinas"])
     edit = client.get(f"/resources/{rid}/edit").get_data(as_text=True)
+    assert f'name="username" maxlength="100" autocomplete="off" value="{users["tksk"].username}"' \
+        in edit
     moved = client.post(f"/resources/{rid}/edit", data={
         "csrf_token": csrf_from(edit), "category": "TKSK", "name": "TKSK Cileunyi",
         "lat": str(b[1]), "lon": str(b[0]), "capacity": "2", "radius_km": "",
-        "active": "1", "contact": "0813-1"})
+        "active": "1", "contact": "0813-1", "username": users["tksk"].username})
     assert moved.status_code == 303, moved.get_data(as_text=True)
     assert bandung_db.connect().execute(
         "SELECT id, user_id, active, round(ST_Y(geom)::numeric, 6)::float8 "
