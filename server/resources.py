@@ -168,7 +168,7 @@ def deactivate(resource_id: int):
     with connection() as conn:
         try:
             ingest.edit_resource(conn, current_user(), resource_id, {"active": False})
-        except ingest.EditRefused as refused:  # cannot happen for a stored row; said plainly
+        except ingest.EditRefused as refused:  # a stored row the rules now refuse (rare)
             flash("; ".join(e["reason"] for e in refused.errors))
             return redirect(url_for("resources.index"), 303)
     flash("Sumber daya dinonaktifkan / Resource deactivated")
