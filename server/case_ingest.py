@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import psycopg
-from flask import request
+from flask import current_app, request
 from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityTooLarge
 
 from geomap.accounts import User
@@ -89,8 +90,10 @@ def _refused(exc: UploadError) -> BadRequest:
 
 def stage_file(conn: psycopg.Connection, user: User, upload: Upload) -> staging.Preview:
     """Check a file and keep it as a preview of this user; 400 if the file is refused."""
+    # A large file's desa assignment runs on one connection per core (geomap.assign).
+    connect = partial(psycopg.connect, current_app.config["DATABASE_URL"], autocommit=True)
     try:
-        return staging.stage(conn, uploader(user), upload)
+        return staging.stage(conn, uploader(user), upload, connect=connect)
     except UploadError as exc:
         raise _refused(exc) from None
 
