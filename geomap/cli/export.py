@@ -169,3 +169,49 @@ def atlas_command(area: str, categories: str, date_from, date_to, method: str,
         return
     click.echo(json.dumps({"out": str(out), "pages": pages, "layer": layer,
                            "suppressed": data.suppressed}, ensure_ascii=False))
+
+
+@export.command("data")
+@_common
+@click.option("--format", "fmt", type=click.Choice(["gpkg", "geojson", "csv", "xlsx", "tif"]),
+              default=None, help="Default: from OUT's extension.")
+@click.option("--level", type=click.Choice(["desa", "kecamatan"]), default="desa",
+              show_default=True, help="The table of GeoJSON/CSV (one layer per file).")
+@click.option("--no-coverage", is_flag=True, help="Skip the E2SFCA coverage layer.")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def data_command(area: str, categories: str, date_from, date_to, method: str,
+                 as_user: str | None, fmt: str | None, level: str, no_coverage: bool,
+                 out: Path) -> None:
+    """Data agregat / aggregated data: GeoPackage (every layer), GeoJSON, CSV, XLSX, or
+    the heat raster as GeoTIFF. Never personal data."""
+    from geomap.analysis.area import AreaNotFound
+    from geomap.export import data
+
+    ext = out.suffix.lower().lstrip(".")
+    fmt = fmt or {"tiff": "tif", "json": "geojson"}.get(ext, ext)
+    if fmt not in data.FORMATS:
+        fail("format tidak dikenal (gpkg, geojson, csv, xlsx, tif) / unknown format")
+    where = _filter(area, categories, date_from, date_to)
+    report: dict[str, object] = {"out": str(out), "format": fmt}
+    with connection() as conn:
+        suppress = _suppress(conn, as_user, where.area)
+        try:
+            if fmt == "tif":
+                report |= data.write_density(conn, where, out)
+            else:
+                agg = data.aggregates(conn, where, suppress=suppress, method=method,  # type: ignore[arg-type]
+                                      with_coverage=not no_coverage and fmt in ("gpkg", "xlsx"))
+        except AreaNotFound as exc:
+            fail(str(exc))
+        except RuntimeError:
+            fail("penekanan jumlah kecil gagal; ekspor dibatalkan / small-count suppression "
+                 "failed; nothing exported")
+    if fmt != "tif":
+        layer = f"choropleth_{level}"
+        writers = {"gpkg": lambda: data.write_gpkg(agg, out),
+                   "xlsx": lambda: data.write_xlsx(agg, out),
+                   "geojson": lambda: data.write_geojson(agg, layer, out),
+                   "csv": lambda: data.write_csv(agg, layer, out)}
+        report |= {"features": writers[fmt](), "suppressed": agg.suppressed,
+                   "notes": agg.notes}
+    click.echo(json.dumps(report, ensure_ascii=False))
