@@ -102,7 +102,7 @@ def test_atlas_one_page_per_kecamatan(bandung_db, cli, tmp_path):
     seed(bandung_db, cli)
     out = tmp_path / "atlas.pdf"
     done = cli(bandung_db, "export", "atlas", "--area", "32.04", "--layer", "choropleth-desa",
-               str(out))
+               "--as", "dinas", str(out))
     assert done.code == 0, done.stderr
     assert json.loads(done.stdout)["pages"] == 31
     assert pdf_info(out)["Pages"] == "31"

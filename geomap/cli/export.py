@@ -215,3 +215,52 @@ def data_command(area: str, categories: str, date_from, date_to, method: str,
         report |= {"features": writers[fmt](), "suppressed": agg.suppressed,
                    "notes": agg.notes}
     click.echo(json.dumps(report, ensure_ascii=False))
+
+
+@export.command("slides")
+@_common
+@click.option("--layer", "layers", type=click.Choice(LAYER_CHOICES), multiple=True,
+              help="Peta, boleh berulang / a map, repeatable (default: desa and kecamatan).")
+@click.option("--title", help="Judul presentasi / the deck's title.")
+@click.option("--top", type=click.IntRange(3, 25), default=12, show_default=True,
+              help="Rows of the ranked table.")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def slides_command(area: str, categories: str, date_from, date_to, method: str,
+                   as_user: str | None, layers: tuple[str, ...], title: str | None, top: int,
+                   out: Path) -> None:
+    """Presentasi PPTX / a PPTX deck: title, one slide per map, the ranked gap table."""
+    import io
+
+    from geomap.analysis.access import coverage
+    from geomap.analysis.gap import gap
+    from geomap.export import slides
+    from geomap.export.page import PageSpec, render, save
+    from geomap.export.source import LAYER_TITLES
+
+    where = _filter(area, categories, date_from, date_to)
+    layers = layers or ("choropleth-desa", "choropleth-kecamatan")
+    maps: list[tuple[str, bytes]] = []
+    table = None
+    with connection() as conn:
+        loaded = [_load(conn, where, layer, method, as_user) for layer in layers]
+        counts = next((d.table for d in loaded if d.table is not None), None)
+        if counts is None:
+            from geomap.analysis.counts import count_table
+
+            counts = count_table(conn, where, suppress=loaded[0].suppressed)
+        try:
+            ranked = gap(counts, coverage(conn, loaded[0].area, where)).ranked(top)
+            table = slides.gap_table(ranked)
+        except ValueError:
+            table = slides.top_table(counts, top)
+    for data in loaded:
+        buf = io.BytesIO()
+        save(render(data, PageSpec(), labels=data.kecamatan if len(data.kecamatan) < 60
+                    else None), buf, "png", data.layer)
+        maps.append((LAYER_TITLES[data.layer], buf.getvalue()))
+    first = loaded[0]
+    deck = slides.deck(title or f"Pemetaan PMKS / PMKS mapping: {first.area.name}",
+                       first.subtitle(), maps, table)
+    out.write_bytes(deck)
+    click.echo(json.dumps({"out": str(out), "slides": 2 + len(maps), "table": table.title,
+                           "suppressed": first.suppressed}, ensure_ascii=False))
