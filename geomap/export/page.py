@@ -16,15 +16,19 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
+import shapely
 
 matplotlib.use("Agg")  # no display on a server
 
 import matplotlib.pyplot as plt
 from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from geomap.analysis.choropleth import MEASURE_NAMES, Choropleth
@@ -114,6 +118,34 @@ def legend_handles(data: MapData) -> tuple[list, str]:
     return handles, title
 
 
+def polygon_paths(geoms: np.ndarray) -> list[MplPath]:
+    """One compound matplotlib path per (multi)polygon, built with array operations.
+
+    Why not ``GeoDataFrame.plot``: it redraws the whole figure after every call
+    (``draw_idle``), which on an Agg canvas is a full render, several per page.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+    change = vertex_ring[1:] != vertex_ring[:-1]
+    codes[np.r_[True, change]] = MplPath.MOVETO
+    codes[np.r_[change, True]] = MplPath.CLOSEPOLY
+    per_geom = np.bincount(part_of[ring_of[vertex_ring]], minlength=len(geoms))
+    cuts = np.cumsum(per_geom)[:-1]
+    return [MplPath(v, c) for v, c in zip(np.split(coords, cuts), np.split(codes, cuts),
+                                          strict=True)]
+
+
+def draw_polygons(ax: Axes, geoms: np.ndarray, *, facecolor: object = "none",
+                  edgecolor: str = EDGE_DESA, linewidth: float = 0.25) -> None:
+    collection = PathCollection(polygon_paths(geoms), facecolors=facecolor,
+                                edgecolors=edgecolor, linewidths=linewidth)
+    collection.set_transform(ax.transData)
+    ax.add_collection(collection, autolim=False)
+
+
 def draw_map(ax: Axes, data: MapData, extent: tuple[float, float, float, float] | None = None,
              labels: gpd.GeoDataFrame | None = None) -> None:
     """The polygons, boundaries and labels on ``ax``, zoomed to ``extent`` (x0, y0, x1, y1)."""
@@ -122,12 +154,12 @@ def draw_map(ax: Axes, data: MapData, extent: tuple[float, float, float, float] 
         x0, y0, x1, y1 = extent
         desa, kec = desa.cx[x0:x1, y0:y1], kec.cx[x0:x1, y0:y1]
     if data.layer == "choropleth-kecamatan":
-        kec.plot(ax=ax, color=_fill(kec, data.layer_data), linewidth=0)
-        desa.boundary.plot(ax=ax, color=EDGE_DESA, linewidth=0.2)
+        draw_polygons(ax, kec.geometry.values, facecolor=_fill(kec, data.layer_data),
+                      edgecolor="none", linewidth=0)
+        draw_polygons(ax, desa.geometry.values, linewidth=0.2)
     else:
-        desa.plot(ax=ax, color=_fill(desa, data.layer_data), edgecolor=EDGE_DESA,
-                  linewidth=0.25)
-    kec.boundary.plot(ax=ax, color=EDGE_KECAMATAN, linewidth=0.8)
+        draw_polygons(ax, desa.geometry.values, facecolor=_fill(desa, data.layer_data))
+    draw_polygons(ax, kec.geometry.values, edgecolor=EDGE_KECAMATAN, linewidth=0.8)
     if labels is not None and len(labels):
         points = labels.representative_point()
         for x, y, name in zip(points.x, points.y, labels["name"], strict=True):
@@ -172,8 +204,9 @@ def _north_arrow(ax: Axes) -> None:
 def draw_inset(ax: Axes, shapes: gpd.GeoDataFrame, frame: tuple[float, ...] | None) -> None:
     """The locator: the wider region in grey, ours in red, the map's frame as a box."""
     if len(shapes):
-        shapes.plot(ax=ax, color=["#fb6a4a" if a else "#e5e5e5" for a in shapes["is_area"]],
-                    edgecolor="#737373", linewidth=0.3)
+        draw_polygons(ax, shapes.geometry.values, edgecolor="#737373", linewidth=0.3,
+                      facecolor=np.where(shapes["is_area"].to_numpy(bool), "#fb6a4a",
+                                         "#e5e5e5").tolist())
         x0, y0, x1, y1 = shapes.total_bounds
         if frame is not None:
             ax.add_patch(matplotlib.patches.Rectangle(
