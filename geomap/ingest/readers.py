@@ -13,6 +13,7 @@ before reading it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -179,23 +180,42 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) if the whole file is valid UTF-8, else Windows-1252.
+
+    Checked a megabyte at a time: the file's text is never held whole (pandas decodes
+    as it parses), which keeps a large upload's memory down to its bytes and its table.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start:start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
 def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
-    if not text.strip():
+    encoding = _encoding(data)
+    body = data.removeprefix(codecs.BOM_UTF8).strip()
+    if not body or (len(body) < 4096 and not _decode(data).strip()):  # Unicode spaces too
         raise UploadError("berkas kosong / the file is empty")
-    sep = _delimiter(text)
+    # The header line alone, decoded: a UTF-8 character never contains the byte \n.
+    first = data.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    sep = _delimiter(first)
     # Count the header's columns before pandas sees the file: a header of a million
     # columns would cost pandas minutes before _finish could refuse it.
-    first = text.split("\n", 1)[0]
     separators = first.count(sep)  # quoted separators may inflate it; so parse when near
     if separators > 10 * MAX_COLUMNS or (
             separators >= MAX_COLUMNS
             and len(next(csv.reader(io.StringIO(first), delimiter=sep), [])) > MAX_COLUMNS):
         raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, quotechar='"', engine="c",
-                            na_filter=False)
+                            na_filter=False, encoding=encoding, encoding_errors="replace")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UploadError(f"CSV tidak dapat dibaca / cannot read the CSV: "
                           f"{str(exc).splitlines()[0][:200]}") from None

@@ -9,7 +9,7 @@ or an admin, may confirm or discard it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +18,7 @@ import pandas as pd
 import psycopg
 from psycopg.types.json import Jsonb
 
+from geomap.ingest import textops
 from geomap.ingest.output import RejectedFile, rejected_file
 from geomap.ingest.problems import RowError, UploadStateError
 from geomap.ingest.readers import Table, Upload, from_records, read
@@ -82,17 +83,69 @@ def _points_geojson(points: pd.DataFrame) -> dict:
             *(points[c] for c in POINT_COLUMNS), strict=True)]}
 
 
-def _staging_csv(cases: pd.DataFrame, upload_id: int) -> str:
-    """The accepted rows as COPY CSV (an unquoted empty field is NULL; texts are never
-    empty, they are None): pandas writes it in one call rather than a row at a time."""
-    frame = cases.loc[:, list(STAGING_COLUMNS)].copy()
-    frame.insert(0, "upload_id", upload_id)
-    frame["household_size"] = frame["household_size"].astype("Int64")
-    frame["recorded_on"] = pd.Series(frame["recorded_on"]).dt.strftime("%Y-%m-%d")
-    for column in ("nik_hmac", "fingerprint"):  # bytea in its hex text form
-        frame[column] = ["\\x" + h.hex() if isinstance(h, bytes) else None
-                         for h in frame[column]]
-    return frame.to_csv(header=False, index=False, lineterminator="\n")
+_TEXT = np.dtypes.StringDType()
+# Rows per COPY piece: bounds the memory of a large upload's staging text.
+STAGING_CHUNK = 50_000
+_TEXT_COLUMNS = ("category_code", "desa_code", "status", "sex", "age_group", "notes", "name",
+                 "nik", "address", "phone")
+
+
+def _csv_text(values: np.ndarray) -> list[str]:
+    """Texts for COPY CSV, quoted (``"`` doubled) only when a value of the column needs it;
+    None as an unquoted empty field (NULL). Codes and most columns of a real file have
+    no comma, quote or line break, and skip the quoting."""
+    given = pd.notna(values)
+    plain = np.where(given, values, "")
+    if not textops.needs(pd.Series(plain, dtype=object), r'[",\r\n]'):
+        return plain.tolist()
+    text = plain.astype(_TEXT)
+    quoted = np.strings.add(np.strings.add('"', np.strings.replace(text, '"', '""')), '"')
+    return np.where(given, quoted, "").astype(_TEXT).tolist()
+
+
+def _csv_bytea(values: np.ndarray) -> list[str]:
+    """32-byte hashes in bytea's hex text form (``\\x...``), hexed in one C call; None: NULL."""
+    given = pd.notna(values)
+    blank = bytes(32)
+    raw = b"".join(v if g else blank for v, g in zip(values, given, strict=True))
+    if len(raw) != len(blank) * len(values):
+        raise ValueError("a hash is not 32 bytes long")
+    hexed = np.frombuffer(raw.hex().encode("ascii"), dtype="S64").astype(_TEXT)
+    return np.where(given, np.strings.add("\\x", hexed), "").astype(_TEXT).tolist()
+
+
+def _staging_csv(cases: pd.DataFrame, upload_id: int) -> Iterator[str]:
+    """The accepted rows as COPY CSV pieces of :data:`STAGING_CHUNK` rows (an unquoted
+    empty field is NULL; texts are never empty, they are None).
+
+    Each column becomes a list of texts in whole-column C calls (numpy strings for the
+    quoting, one ``bytes.hex`` for all hashes, ``repr`` mapped over the floats: the
+    same shortest round-trip text as before) and the lines are joined by ``str.join``:
+    about ten times less CPU than pandas' ``to_csv``, which formats cell by cell. A
+    piece at a time, so a million rows never sit in memory as one text.
+    """
+    for start in range(0, len(cases), STAGING_CHUNK):
+        part = cases.iloc[start:start + STAGING_CHUNK]
+        size = part["household_size"].to_numpy(dtype=np.float64)
+        sized = np.isfinite(size)
+        columns = {
+            "row_no": list(map(str, part["row_no"].to_numpy(dtype=np.int64).tolist())),
+            "lon": list(map(repr, part["lon"].to_numpy(dtype=np.float64).tolist())),
+            "lat": list(map(repr, part["lat"].to_numpy(dtype=np.float64).tolist())),
+            "snapped": np.where(part["snapped"].to_numpy(dtype=bool), "t", "f").tolist(),
+            "recorded_on": np.datetime_as_string(
+                part["recorded_on"].to_numpy(dtype="datetime64[D]"), unit="D").tolist(),
+            "household_size": np.where(sized, np.where(sized, size, 0).astype(np.int64)
+                                       .astype(_TEXT), "").astype(_TEXT).tolist(),
+            "nik_hmac": _csv_bytea(part["nik_hmac"].to_numpy(dtype=object)),
+            "fingerprint": _csv_bytea(part["fingerprint"].to_numpy(dtype=object)),
+        }
+        for name in _TEXT_COLUMNS:
+            columns[name] = _csv_text(part[name].to_numpy(dtype=object))
+        ids = [str(upload_id)] * len(part)
+        lines = map(",".join, zip(ids, *(columns[name] for name in STAGING_COLUMNS),
+                                  strict=True))
+        yield "\n".join(lines) + "\n"
 
 
 def _as_table(source: Upload | Table | list[dict]) -> Table:
@@ -155,7 +208,8 @@ def stage(conn: psycopg.Connection, user: Uploader, source: Upload | Table | lis
              checked.n_rejected, Jsonb(stored), area_limit(user))).fetchone()[0]
         with cur.copy(f"COPY case_staging (upload_id, {', '.join(STAGING_COLUMNS)}) "
                       "FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(_staging_csv(checked.cases, upload_id))
+            for piece in _staging_csv(checked.cases, upload_id):
+                copy.write(piece)
         if preview.rejected_file is not None:
             f = preview.rejected_file
             cur.execute("INSERT INTO case_upload_rejected (upload_id, filename, media_type, "
