@@ -98,6 +98,25 @@ def test_map_refuses_bad_input_bilingually(bandung_db, cli, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_map_follows_the_users_area(bandung_db, cli, tmp_path):
+    seed(bandung_db, cli)
+    kec, name = bandung_db.connect().execute(
+        "SELECT area_code, username FROM app_user WHERE role = 'tksk' ORDER BY username "
+        "LIMIT 1").fetchone()
+    out = tmp_path / "kecamatan.pdf"
+    done = cli(bandung_db, "export", "map", "--area", kec, "--as", name, str(out))
+    assert done.code == 0, done.stderr
+    text = pdf_text(out)
+    kec_name = bandung_db.scalar("SELECT name FROM region WHERE code = %s", (kec,))
+    assert f"{kec_name} ({kec})" in text
+    desa = bandung_db.scalar("SELECT min(name) FROM region WHERE parent_code = %s", (kec,))
+    assert desa in text  # a kecamatan map names its desa
+    done = cli(bandung_db, "export", "map", "--area", "32.04", "--as", name,
+               str(tmp_path / "kabupaten.pdf"))
+    assert done.code == 1 and "outside the user's area" in done.stderr
+    assert not (tmp_path / "kabupaten.pdf").exists()
+
+
 def test_atlas_one_page_per_kecamatan(bandung_db, cli, tmp_path):
     seed(bandung_db, cli)
     out = tmp_path / "atlas.pdf"

@@ -103,6 +103,13 @@ def _load(conn, where: CaseFilter, layer: str, method: str, as_user: str | None)
     raise AssertionError("unreachable")
 
 
+def _labels(data):
+    """Names on the map: the desa of a kecamatan, else the kecamatan (not too many)."""
+    if len(data.kecamatan) <= 1:
+        return data.desa
+    return data.kecamatan if len(data.kecamatan) <= 60 else None
+
+
 def _spec(paper: str, orientation: str, title: str | None, logo: Path | None):
     from geomap.export.page import PageSpec
 
@@ -133,9 +140,8 @@ def map_command(area: str, categories: str, date_from, date_to, method: str,
     with connection() as conn:
         data = _load(conn, where, layer, method, as_user)
     spec = _spec(paper, orientation, title, logo)
-    kec = data.kecamatan if layer != "choropleth-desa" or len(data.kecamatan) < 60 else None
     try:
-        fig = render(data, spec, labels=kec)
+        fig = render(data, spec, labels=_labels(data))
     except LogoError as exc:
         fail(str(exc))
         return
@@ -255,8 +261,7 @@ def slides_command(area: str, categories: str, date_from, date_to, method: str,
             table = slides.top_table(counts, top)
     for data in loaded:
         buf = io.BytesIO()
-        save(render(data, PageSpec(), labels=data.kecamatan if len(data.kecamatan) < 60
-                    else None), buf, "png", data.layer)
+        save(render(data, PageSpec(), labels=_labels(data)), buf, "png", data.layer)
         maps.append((LAYER_TITLES[data.layer], buf.getvalue()))
     first = loaded[0]
     deck = slides.deck(title or f"Pemetaan PMKS / PMKS mapping: {first.area.name}",
