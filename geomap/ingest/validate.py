@@ -414,11 +414,15 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
         return
     with conn.transaction():
         conn.execute(NO_JIT)
-        hits = conn.execute(sql("ingest/existing"), {  # arrays as one text each: quick to send
-            "fp": ",".join(f.hex() for f in fingerprint[rest]),
-            "nik": ",".join(h.hex() if h is not None else "" for h in nik_hash[rest]),
-            "cat": ",".join(category[rest]),
-            "open": ",".join(np.where(status[rest] != "selesai", "t", "f"))}).fetchall()
+        has_nik = pd.notna(nik_hash[rest])
+        blank = bytes(32)
+        flags = has_nik.astype(np.uint8) | np.where(status[rest] != "selesai", 2, 0).astype(
+            np.uint8)
+        hits = conn.execute(sql("ingest/existing"), {  # hashes end to end: quick to send
+            "fp": b"".join(fingerprint[rest]),
+            "nik": b"".join(h if g else blank for h, g in zip(nik_hash[rest], has_nik,
+                                                                strict=True)),
+            "cat": ",".join(category[rest]), "flags": flags.tobytes()}).fetchall()
     kind = np.full(len(errors.table), None, dtype=object)
     for position, what in hits:
         kind[rest[position - 1]] = what

@@ -1,14 +1,16 @@
 -- Which checked rows repeat a case already stored: the same fingerprint (the same row
 -- uploaded before), or, for an open row with a NIK, an open case of the same person
--- and category (what pmks_case_open_person_uq forbids). One query for all rows, the
--- arrays sent as comma-separated text (hex for the hashes, '' for no NIK); the answer
--- is the row's position in them (from 1) and which kind of repeat.
+-- and category (what pmks_case_open_person_uq forbids). One query for all rows: the
+-- hashes come as one bytea each (32 bytes a row, all rows end to end), the categories
+-- as comma-separated text, and one flag byte a row (bit 1: has a NIK, bit 2: open), so
+-- a million rows cost a few tens of megabytes to send, not a string per hash. The
+-- answer is the row's position (from 1) and which kind of repeat.
 WITH i AS (
-    SELECT a.n, decode(a.fp, 'hex') AS fp, decode(nullif(a.nik, ''), 'hex') AS nik, a.cat,
-           a.is_open = 't' AS is_open
-      FROM unnest(string_to_array(%(fp)s, ','), string_to_array(%(nik)s, ','),
-                  string_to_array(%(cat)s, ','), string_to_array(%(open)s, ','))
-           WITH ORDINALITY AS a (fp, nik, cat, is_open, n)
+    SELECT a.n, substring(%(fp)s::bytea FROM ((a.n - 1) * 32 + 1)::int FOR 32) AS fp,
+           CASE WHEN get_byte(%(flags)s::bytea, (a.n - 1)::int) & 1 = 1
+                THEN substring(%(nik)s::bytea FROM ((a.n - 1) * 32 + 1)::int FOR 32) END AS nik,
+           a.cat, get_byte(%(flags)s::bytea, (a.n - 1)::int) & 2 = 2 AS is_open
+      FROM unnest(string_to_array(%(cat)s, ',')) WITH ORDINALITY AS a (cat, n)
 )
 SELECT i.n,
        CASE WHEN EXISTS (SELECT 1 FROM pmks_case c WHERE c.fingerprint = i.fp)
