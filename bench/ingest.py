@@ -161,9 +161,11 @@ def via_cli(url: str, data: bytes) -> dict:
 
 
 def _forget_cases(conn) -> None:
-    """Between runs: the same rows must be new cases again."""
-    conn.execute("DELETE FROM case_person; DELETE FROM pmks_case; DELETE FROM case_staging; "
-                 "DELETE FROM case_upload_rejected; DELETE FROM case_upload WHERE kind = 'case'")
+    """Between runs: the same rows must be new cases again, into fresh indexes (deleting
+    them instead leaves dead index entries with the very same keys, which made the next
+    run's confirm many times slower)."""
+    conn.execute("TRUNCATE case_upload, pmks_case, case_person, case_staging, "
+                 "case_upload_rejected CASCADE")
 
 
 def main() -> int:
