@@ -28,7 +28,9 @@ T = 5
 
 def assert_safe(values: np.ndarray, sums: list[tuple[int, list[int]]]) -> np.ndarray:
     status = suppress(values, Equations.build(sums), T)
-    assert ((status == SMALL) == ((values >= 1) & (values < T))).all()
+    small = (values >= 1) & (values < T)
+    assert (status[small] != SHOWN).all()  # "<5", or "*" where nothing shown could cover it
+    assert small[status == SMALL].all()
     for cell in np.flatnonzero(status != SHOWN):
         low, high = lp_range(values, status, sums, int(cell))
         assert np.floor(high + 1e-6) - np.ceil(low - 1e-6) >= 1, (cell, values, status)

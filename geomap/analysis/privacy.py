@@ -142,17 +142,22 @@ def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None) -
             return status
         # One fix per equation and round: a fix may already free the other pinned cells
         # of the equations it touches, so they wait for the next audit.
-        touched: set[int] = set()
-        for cell in stuck:
-            mine = {*cell_eqs_part[cell].tolist(), *cell_eqs_total[cell].tolist()}
-            if mine & touched:
-                continue
-            pick = _complement(cell, values, status, eqs, cell_eqs_part, cell_eqs_total,
-                               parts_of)
-            if pick is not None:
-                status[pick] = HIDDEN
-                touched |= mine | {*cell_eqs_part[pick].tolist(),
-                                   *cell_eqs_total[pick].tolist()}
+        # Shown cells are hidden first; only when none can help does a "<5" cell become
+        # "*" (a round where nothing shown is left around any pinned cell).
+        for last_resort in (False, True):
+            touched: set[int] = set()
+            for cell in stuck:
+                mine = {*cell_eqs_part[cell].tolist(), *cell_eqs_total[cell].tolist()}
+                if mine & touched:
+                    continue
+                pick = _complement(cell, values, status, eqs, cell_eqs_part, cell_eqs_total,
+                                   parts_of, last_resort)
+                if pick is not None:
+                    status[pick] = HIDDEN
+                    touched |= mine | {*cell_eqs_part[pick].tolist(),
+                                       *cell_eqs_total[pick].tolist()}
+            if touched:
+                break
         if not touched:
             break
     raise RuntimeError("penekanan tidak konvergen / suppression did not converge")
@@ -166,9 +171,10 @@ def _index(keys: np.ndarray, values: np.ndarray, n: int) -> list[np.ndarray]:
 
 def _complement(cell: int, values: np.ndarray, status: np.ndarray, eqs: Equations,
                 cell_eqs_part: list[np.ndarray], cell_eqs_total: list[np.ndarray],
-                parts_of: list[np.ndarray]) -> int | None:
+                parts_of: list[np.ndarray], last_resort: bool = False) -> int | None:
     """The cell to hide next for a pinned ``cell``: the smallest shown non-zero sibling,
-    else a shown total over it, else a shown part under it, else a shown zero."""
+    else a shown total over it, else a shown part under it, else a shown zero, else a
+    "<5" cell among those, else ``cell`` itself."""
     tiers: list[np.ndarray] = []
     siblings = [parts_of[e] for e in cell_eqs_part[cell]]
     tiers.append(np.concatenate(siblings) if siblings else np.empty(0, np.int64))
@@ -181,6 +187,15 @@ def _complement(cell: int, values: np.ndarray, status: np.ndarray, eqs: Equation
             ok = ok[values[ok] > 0] if nonzero else ok
             if len(ok):
                 return int(ok[np.argmin(values[ok])])
+    if not last_resort:
+        return None
+    # Nothing shown is left around it (a small area where every count is "<5"): a "<5"
+    # neighbour becomes "*", which also drops the attacker's lower bound of 1, and as a
+    # last resort the pinned cell itself.
+    for tier in (*tiers, np.array([cell])):
+        ok = tier[status[tier] == SMALL]
+        if len(ok):
+            return int(ok[np.argmin(values[ok])])
     return None
 
 
