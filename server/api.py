@@ -54,6 +54,21 @@ def cache_control(layer: Layer) -> str:
 
 @bp.get("/api/layers/<name>.geojson")
 def geojson(name: str) -> Response:
+    """A layer's features.
+    ---
+    get:
+      summary: Fitur lapisan sebagai GeoJSON / A layer's features as GeoJSON
+      operationId: getLayerGeoJSON
+      parameters:
+        - LayerName
+        - Area
+      responses:
+        200:
+          description: FeatureCollection
+          content:
+            application/geo+json:
+              schema: {$ref: "#/components/schemas/FeatureCollection"}
+    """
     layer = visible_layer(name)
     area = requested_area()
     with connection() as conn:
@@ -64,6 +79,21 @@ def geojson(name: str) -> Response:
 
 @bp.get("/api/layers/<name>/labels.json")
 def labels(name: str) -> Response:
+    """A layer's labels.
+    ---
+    get:
+      summary: Label lapisan / A layer's labels ([text, lon, lat])
+      operationId: getLayerLabels
+      parameters:
+        - LayerName
+        - Area
+      responses:
+        200:
+          description: labels
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Labels"}
+    """
     layer = visible_layer(name)
     if layer.label_field is None:
         abort(404, description=both("error.no_labels"))

@@ -50,6 +50,27 @@ def _with_persons(rows: list[dict], audit_detail: dict) -> list[dict]:
 @bp.get("/cases")
 @roles_required(*CASE_READERS)
 def list_cases():
+    """Cases in the caller's area (tksk, dinas, admin).
+    ---
+    get:
+      summary: Kasus PMKS / PMKS cases
+      operationId: listCases
+      parameters:
+        - Area
+        - Category
+        - {name: from, in: query, schema: {type: string, format: date}}
+        - {name: to, in: query, schema: {type: string, format: date}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 10000}}
+        - {name: offset, in: query, schema: {type: integer, minimum: 0}}
+        - Personal
+        - Purpose
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CaseList"}
+    """
     query = case_filter(request.args)
     with connection() as conn:
         rows = case_reads.list_cases(conn, current_user(), query)
@@ -61,6 +82,21 @@ def list_cases():
 @bp.get("/cases/<int:case_id>")
 @roles_required(*CASE_READERS)
 def get_case(case_id: int):
+    """One case (404 outside the caller's area).
+    ---
+    get:
+      summary: Satu kasus / One case
+      operationId: getCase
+      parameters:
+        - Personal
+        - Purpose
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Case"}
+    """
     with connection() as conn:
         row = case_reads.get_case(conn, current_user(), case_id)
     if row is None:
@@ -72,7 +108,23 @@ def get_case(case_id: int):
 @login_required
 def counts():
     """Cases per kecamatan and category: what every role may see; a planner's small
-    counts are suppressed as on the maps (``label`` "<5" or "*", ``count`` null)."""
+    counts are suppressed as on the maps (``label`` "<5" or "*", ``count`` null).
+    ---
+    get:
+      summary: Jumlah kasus per kecamatan dan kategori / Case counts per kecamatan and category
+      operationId: caseCounts
+      parameters:
+        - Area
+        - Category
+        - {name: from, in: query, schema: {type: string, format: date}}
+        - {name: to, in: query, schema: {type: string, format: date}}
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Counts"}
+    """
     query = case_filter(request.args)
     if query.within and codes.level(query.within) == "desa":
         raise BadRequest("parameter area: provinsi, kabupaten atau kecamatan / a province, "
@@ -101,6 +153,36 @@ def create_cases():
 
     201 when at least one case was written, 200 when every row was already there
     (a repeated request adds nothing), 422 when none was accepted.
+    ---
+    post:
+      summary: Tambah kasus / Add cases
+      operationId: createCases
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/CaseInputs"}
+      responses:
+        201:
+          description: Created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CasesWritten"}
+        200:
+          description: Already recorded
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CasesWritten"}
+        422:
+          description: Tidak ada baris yang diterima / No row accepted
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CasesWritten"}
+        413:
+          description: Berkas terlalu besar / File too large
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
     """
     records = _json_records()
     with connection() as conn:
@@ -117,6 +199,28 @@ def create_cases():
 @bp.post("/uploads")
 @roles_required(*WRITERS)
 def upload():
+    """Check a file of cases and keep it as a preview.
+    ---
+    post:
+      summary: Unggah berkas kasus (pratinjau) / Upload a case file (preview)
+      operationId: uploadCases
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/FileUpload"}
+      responses:
+        201:
+          description: Preview
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CaseUploadPreview"}
+        413:
+          description: Berkas terlalu besar / File too large
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     upload_file = case_ingest.file_from_request()
     with connection() as conn:
         preview = case_ingest.stage_file(conn, current_user(), upload_file)
@@ -127,6 +231,18 @@ def upload():
 @bp.get("/uploads/<int:upload_id>")
 @roles_required(*WRITERS)
 def upload_preview(upload_id: int):
+    """The preview of one of the caller's uploads.
+    ---
+    get:
+      summary: Pratinjau unggahan / An upload's preview
+      operationId: getCaseUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CaseUploadPreview"}
+    """
     with connection() as conn:
         preview = case_ingest.load_preview(conn, current_user(), upload_id)
         body = case_ingest.preview_json(preview, conn, current_user())
@@ -136,7 +252,18 @@ def upload_preview(upload_id: int):
 @bp.get("/uploads/<int:upload_id>/points")
 @roles_required(*WRITERS)
 def upload_points(upload_id: int):
-    """The accepted points of this user's staged upload, as GeoJSON (for the preview map)."""
+    """The accepted points of this user's staged upload, as GeoJSON (for the preview map).
+    ---
+    get:
+      summary: Titik unggahan / An upload's points
+      operationId: getCaseUploadPoints
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/FeatureCollection"}
+    """
     with connection() as conn:
         collection = case_ingest.staged_points(conn, current_user(), upload_id)
     return jsonify(collection)
@@ -145,6 +272,23 @@ def upload_points(upload_id: int):
 @bp.post("/uploads/<int:upload_id>/confirm")
 @roles_required(*WRITERS)
 def confirm(upload_id: int):
+    """Write a previewed upload's accepted rows as cases.
+    ---
+    post:
+      summary: Simpan unggahan / Confirm an upload
+      operationId: confirmCaseUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CaseUploadConfirmed"}
+        409:
+          description: Sudah disimpan atau dibuang / Already confirmed or discarded
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     with connection() as conn:
         result = case_ingest.confirm(conn, current_user(), upload_id)
     return jsonify(result)
@@ -153,6 +297,18 @@ def confirm(upload_id: int):
 @bp.delete("/uploads/<int:upload_id>")
 @roles_required(*WRITERS)
 def discard(upload_id: int):
+    """Throw a preview away.
+    ---
+    delete:
+      summary: Buang unggahan / Discard an upload
+      operationId: discardCaseUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Discarded"}
+    """
     with connection() as conn:
         case_ingest.discard(conn, current_user(), upload_id)
     return jsonify({"id": upload_id, "status": "discarded"})

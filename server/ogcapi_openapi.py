@@ -60,6 +60,9 @@ def openapi_document(base_url: str, collections: list[str]) -> dict:
         "servers": [{"url": base_url}],
         "paths": {
             "/": _get("Landing page", "getLandingPage", _JSON, [fmt]),
+            "/api": _get("This API definition", "getAPIDefinition",
+                         {"application/vnd.oai.openapi+json;version=3.0":
+                          {"schema": {"type": "object"}}}, []),
             "/conformance": _get("Conformance classes", "getConformance", _JSON, [fmt]),
             "/collections": _get("Collections", "getCollections", _JSON, [fmt, area]),
             "/collections/{collectionId}": _get(

@@ -43,6 +43,21 @@ def _size_limit() -> None:
 @bp.get("")
 @roles_required(*ingest.READER_ROLES)
 def list_resources():
+    """Resources in the caller's area (admin, dinas, planner without contacts).
+    ---
+    get:
+      summary: Sumber daya PSKS / PSKS resources
+      operationId: listResources
+      parameters:
+        - Area
+        - Category
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourceList"}
+    """
     with connection() as conn:
         rows = ingest.listing(conn, current_user(), request.args.get("category") or None,
                               request.args.get("area") or None)
@@ -62,6 +77,38 @@ def _json_records() -> list[dict]:
 @bp.post("")
 @roles_required(*ingest.WRITER_ROLES)
 def create_resources():
+    """Add resources (201), all already there (200), none accepted (422).
+    ---
+    post:
+      summary: Tambah sumber daya / Add resources
+      operationId: createResources
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ResourceInputs"}
+      responses:
+        201:
+          description: Created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcesWritten"}
+        200:
+          description: Already there
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcesWritten"}
+        422:
+          description: Tidak ada baris yang diterima / No row accepted
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcesWritten"}
+        413:
+          description: Berkas terlalu besar / File too large
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     records = _json_records()
     with connection() as conn:
         result = ingest.write_records(conn, current_user(), records, "api")
@@ -77,6 +124,36 @@ def create_resources():
 @bp.patch("/<int:resource_id>")
 @roles_required(*ingest.WRITER_ROLES)
 def patch_resource(resource_id: int):
+    """Change a resource's capacity, radius, active flag or contact.
+    ---
+    patch:
+      summary: Ubah sumber daya / Change a resource
+      operationId: patchResource
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              minProperties: 1
+              additionalProperties: false
+              properties:
+                capacity: {}
+                radius_km: {}
+                active: {}
+                contact: {}
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Resource"}
+        422:
+          description: Tidak ada baris yang diterima / No row accepted
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/RowsRefused"}
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body or set(body) - set(ingest.EDITABLE):
         raise BadRequest("ubah hanya / change only: " + ", ".join(ingest.EDITABLE))
@@ -93,6 +170,28 @@ def patch_resource(resource_id: int):
 @bp.post("/uploads")
 @roles_required(*ingest.WRITER_ROLES)
 def upload():
+    """Check a file of resources (a dry run) and keep it as a preview.
+    ---
+    post:
+      summary: Unggah berkas sumber daya (pratinjau) / Upload a resource file (preview)
+      operationId: uploadResources
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/FileUpload"}
+      responses:
+        201:
+          description: Preview
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcePreview"}
+        413:
+          description: Berkas terlalu besar / File too large
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     upload_file = case_ingest.file_from_request()
     with connection() as conn:
         return jsonify(ingest.preview_file(conn, current_user(), upload_file)), 201
@@ -101,6 +200,18 @@ def upload():
 @bp.get("/uploads/<int:draft_id>")
 @roles_required(*ingest.WRITER_ROLES)
 def upload_preview(draft_id: int):
+    """A resource file's preview.
+    ---
+    get:
+      summary: Pratinjau berkas sumber daya / A resource file's preview
+      operationId: getResourceUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcePreview"}
+    """
     with connection() as conn:
         return jsonify(ingest.load_preview(conn, current_user(), draft_id))
 
@@ -108,6 +219,23 @@ def upload_preview(draft_id: int):
 @bp.post("/uploads/<int:draft_id>/confirm")
 @roles_required(*ingest.WRITER_ROLES)
 def confirm(draft_id: int):
+    """Import a previewed resource file.
+    ---
+    post:
+      summary: Simpan berkas sumber daya / Import a previewed resource file
+      operationId: confirmResourceUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ResourcePreview"}
+        409:
+          description: Sudah disimpan atau dibuang / Already confirmed or discarded
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     with connection() as conn:
         return jsonify(ingest.confirm_file(conn, current_user(), draft_id))
 
@@ -115,6 +243,18 @@ def confirm(draft_id: int):
 @bp.delete("/uploads/<int:draft_id>")
 @roles_required(*ingest.WRITER_ROLES)
 def discard(draft_id: int):
+    """Throw a resource file's preview away.
+    ---
+    delete:
+      summary: Buang berkas sumber daya / Discard a resource file
+      operationId: discardResourceUpload
+      responses:
+        200:
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Discarded"}
+    """
     with connection() as conn:
         ingest.discard_file(conn, current_user(), draft_id)
     return jsonify({"id": draft_id, "status": "discarded"})

@@ -36,6 +36,21 @@ def tiled_layer(name: str):
 
 @bp.get("/tiles/<name>.json")
 def document(name: str) -> Response:
+    """A tiled layer's TileJSON.
+    ---
+    get:
+      summary: TileJSON lapisan / A tiled layer's TileJSON
+      operationId: getTileJSON
+      parameters:
+        - LayerName
+        - Area
+      responses:
+        200:
+          description: TileJSON 3.0
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TileJSON"}
+    """
     layer = tiled_layer(name)
     area_code = requested_area()
     with connection() as conn:
@@ -53,6 +68,24 @@ def document(name: str) -> Response:
 
 @bp.get("/tiles/<name>/<z>/<x>/<y>.pbf")
 def tile(name: str, z: str, x: str, y: str) -> Response:
+    """One vector tile.
+    ---
+    get:
+      summary: Satu ubin vektor / One Mapbox vector tile
+      operationId: getTile
+      parameters:
+        - LayerName
+        - {name: z, in: path, required: true, schema: {type: integer, minimum: 0, maximum: 30}}
+        - {name: x, in: path, required: true, schema: {type: integer, minimum: 0}}
+        - {name: y, in: path, required: true, schema: {type: integer, minimum: 0}}
+        - Area
+      responses:
+        200:
+          description: MVT (possibly empty)
+          content:
+            application/vnd.mapbox-vector-tile:
+              schema: {type: string, format: binary}
+    """
     layer = tiled_layer(name)
     try:
         if not all(part.isascii() and part.isdigit() for part in (z, x, y)):
