@@ -18,11 +18,14 @@ from flask import (
     url_for,
 )
 
+from geomap import taxonomy
+from geomap.analysis.classify import METHOD_NAMES
 from geomap.config import settings
 from geomap.render import area as areas
-from geomap.render.page import Basemap, LayerUrls, map_page
+from geomap.render.page import Basemap, LayerUrls, OverlayPanel, map_page
 from geomap.render.strings import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, both, text
 from geomap.sql import sql
+from layers.overlays import pick, visible_overlays
 from layers.registry import Layer, visible_layers
 from server.api import viewer_role
 from server.db import connection
@@ -70,6 +73,16 @@ def layer_urls(layer: Layer, area: str | None) -> LayerUrls:
     return LayerUrls(data, labels)
 
 
+def overlay_panel(lang: str) -> OverlayPanel:
+    """The overlays the viewer may see, with the filter panel's choices."""
+    return OverlayPanel(
+        overlays=[(o, url_for("map_api.overlay_json", name=o.name))
+                  for o in visible_overlays(viewer_role())],
+        categories=[(c.code, c.name_en if lang == "en" else c.name_id)
+                    for c in taxonomy.pmks()],
+        methods=[(key, pick(name, lang)) for key, name in METHOD_NAMES.items()])
+
+
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for it on pages that name no icon (error pages, other blueprints')."""
@@ -110,5 +123,6 @@ def map_view():
         area=area, lang=lang, nonce=nonce(), basemap=basemap,
         layers=[(layer, layer_urls(layer, area.code)) for layer in visible_layers(viewer_role())],
         lang_switch_url=switch_url(lang), areas_url=url_for("pages.landing"),
-        static_url=lambda path: url_for("static", filename=path))
+        static_url=lambda path: url_for("static", filename=path),
+        panel=overlay_panel(lang))
     return Response(html, mimetype="text/html")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import folium
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from geomap.render.area import Area
 from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, links
 from geomap.render.strings import text
+from layers.overlays import Overlay
 from layers.registry import Layer
 
 
@@ -38,6 +40,24 @@ class Basemap:
 
     url: str
     attribution: str
+
+
+@dataclass(frozen=True)
+class OverlayPanel:
+    """The overlays the viewer may see (with their data URL) and the filter panel's choices."""
+
+    overlays: list[tuple[Overlay, str]]
+    categories: list[tuple[str, str]]  # PMKS (code, name) in the page's language
+    methods: list[tuple[str, str]]     # classification (key, name)
+
+
+class OverlayScripts(JSCSSMixin):
+    """Loads each overlay's drawing code after map.js (folium adds the Map's own first)."""
+
+    def __init__(self, scripts: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "OverlayScripts"
+        self.default_js = scripts
 
 
 class GeomapLayers(MacroElement):
@@ -74,9 +94,32 @@ def layer_config(layer: Layer, urls: LayerUrls, lang: str) -> dict:
     }
 
 
+def overlay_config(overlay: Overlay, url: str, static_url: Callable[[str], str],
+                   lang: str) -> dict:
+    """What ``map.js`` needs to offer ``overlay`` (its data comes from ``url``)."""
+    return {"name": overlay.name, "title": overlay.title(lang), "kind": overlay.kind,
+            "url": url, "script": static_url(overlay.script), "show": overlay.show,
+            "filters": list(overlay.filters),
+            "description": overlay.description(lang) if overlay.description else None}
+
+
+def panel_config(panel: OverlayPanel, static_url: Callable[[str], str], lang: str) -> dict:
+    return {"overlays": [overlay_config(o, url, static_url, lang) for o, url in panel.overlays],
+            "categories": [{"code": c, "name": n} for c, n in panel.categories],
+            "methods": [{"key": k, "name": n} for k, n in panel.methods],
+            "levels": [{"key": k, "name": text(f"level.{k}", lang)}
+                       for k in ("desa", "kecamatan")]}
+
+
+OVERLAY_TEXTS = ("overlay.filters", "overlay.categories", "overlay.all", "overlay.from",
+                 "overlay.to", "overlay.level", "overlay.method", "overlay.k", "overlay.reset",
+                 "overlay.total", "overlay.rate", "overlay.loading")
+
+
 def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
              lang_switch_url: str, areas_url: str, nonce: str,
-             static_url: Callable[[str], str], basemap: Basemap | None) -> str:
+             static_url: Callable[[str], str], basemap: Basemap | None,
+             panel: OverlayPanel | None = None) -> str:
     """The HTML of the map of ``area`` with ``layers`` (those the viewer may see)."""
     title = f"{area.name or text('landing.all', lang)} · {text('map.title', lang)} · geomap"
     figure = LocalFigure(title=title, lang=lang, static_url=static_url, nonce=nonce)
@@ -100,8 +143,15 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
         "area": {"code": area.code, "name": area.name, "loaded": area.loaded,
                  "bounds": [[south, west], [north, east]]},
         "layers": [layer_config(layer, urls, lang) for layer, urls in layers],
+        # The overlays this viewer may see (none for visitors) and the filter panel.
+        "panel": panel_config(panel, static_url, lang) if panel and panel.overlays else None,
         "links": {"areas": areas_url, "lang": lang_switch_url},
         "texts": {key: text(key, lang) for key in (
-            "map.legend", "map.areas", "lang.switch", "map.load_failed")},
+            "map.legend", "map.areas", "lang.switch", "map.load_failed", *OVERLAY_TEXTS)},
     }).add_to(fmap)
+    if panel and panel.overlays:
+        vendor = dict.fromkeys(name for o, _ in panel.overlays for name in o.vendor)
+        OverlayScripts([(name, name) for name in vendor]
+                       + [(f"geomap_overlay_{o.name}", static_url(o.script))
+                          for o, _ in panel.overlays]).add_to(fmap)
     return figure.render()

@@ -8,6 +8,46 @@
  * page with textContent, never as HTML.
  *
  * window.geomap.state holds the map and its layers, for tests and for other scripts.
+ *
+ * OVERLAYS (analysis layers over the boundaries; layers/overlays/<name>.py on the server)
+ * -------------------------------------------------------------------------------
+ * config.panel.overlays lists those the viewer may see: {name, title, kind ("units",
+ * "points", "raster"), url (GET /api/map/<name>.json), script, show, filters}. Each
+ * overlay's drawing code is server/static/geomap/overlays/<name>.js, loaded after this
+ * file, which registers itself:
+ *
+ *   geomap.overlays.register('<name>', {
+ *     draw: function (ctx, data) { ... },   // required: data is the endpoint's JSON
+ *     clear: function (ctx) { ... },        // optional: undo what draw did beyond ctx
+ *     popup: function (ctx, code, properties) { return node or null; }  // optional
+ *   });
+ *
+ * When the overlay is switched on, and again whenever a filter changes while it is on,
+ * this file fetches its url with the page's filter (area, categories, from, to, level,
+ * method, k) and calls clear then draw with the answer (a stale answer is dropped).
+ * ctx, one per overlay, gives:
+ *   ctx.map, ctx.def (its config entry), ctx.state, ctx.texts, ctx.lang, ctx.data
+ *   ctx.group                 an L.layerGroup on the map while the overlay is on: add
+ *                             your Leaflet layers to it (markers, heat, image overlays);
+ *                             it is emptied before each draw and when switched off
+ *   ctx.paint(level, fn)      colour the boundary features of level ("desa" or
+ *                             "kecamatan", the existing tiles / GeoJSON) by code:
+ *                             fn(code, properties) returns Leaflet path options to
+ *                             merge over the boundary's style, or null; the overlay
+ *                             switched on last wins a level; undone automatically
+ *   ctx.element(tag, class, text), ctx.swatch(style), ctx.fetchJson(url)
+ * An overlay with a filter of its own registers it once, at load:
+ *   geomap.overlays.addFilter('psks', {value: '', label: function (texts) {...},
+ *                                      control: function (value, texts) { return input; }})
+ * (the input's name is the key; the panel shows it when an overlay lists the key in
+ * its filters, and the value goes in the URL and every overlay request).
+ * data.legend ({title, entries: [{label, color, count?, outline?}], notes, period}) is
+ * drawn in the legend box as .geomap-legend-<name> without anything to do; popup(...)
+ * is asked for the content when a painted unit is clicked (build it with
+ * ctx.element: texts from data go in as textContent, never as HTML).
+ * The layers on, the filters and the view are in the URL: filters in the query string
+ * (?area=..&categories=KM,AT&from=..&to=..&level=..&method=..&k=..), the view and the
+ * layers on in the hash (#zoom/lat/lon/layer,overlay,...), so a link opens the same map.
  */
 (function () {
   'use strict';
@@ -52,7 +92,58 @@
     this.loaded = {};
     this.errors = [];
     this.selected = null;
+    this.defs = {};          // boundary layer configs by name
+    this.paints = [];        // overlays colouring boundary units: [{name, level, fn}]
+    this.overlays = {};      // overlay contexts by name
+    this.filters = readFilters();
   }
+
+  // The style of a boundary feature: its layer's, with the paint of the overlay that
+  // colours that level (the one switched on last), if any.
+  State.prototype.styleOf = function (def, properties) {
+    var painter = this.painter(def.name), extra = null;
+    if (painter) { extra = painter.fn(properties[def.id_field], properties); }
+    return extra ? L.extend({}, def.style, extra) : def.style;
+  };
+
+  State.prototype.painter = function (level) {
+    for (var i = this.paints.length - 1; i >= 0; i--) {
+      if (this.paints[i].level === level) { return this.paints[i]; }
+    }
+    return null;
+  };
+
+  // Restyle the features of a boundary layer already drawn (new tiles ask styleOf).
+  State.prototype.repaint = function (level) {
+    var layer = this.layers[level], def = this.defs[level], state = this;
+    if (!layer || !def) { return; }
+    var painted = this.painter(level) !== null;
+    this.map.getContainer().classList.toggle('geomap-painted-' + level, painted);
+    if (def.output === 'mvt') {
+      var style = function (properties) { return state.styleOf(def, properties); };
+      Object.keys(layer._vectorTiles || {}).forEach(function (key) {
+        var tile = layer._vectorTiles[key];
+        Object.keys(tile._features || {}).forEach(function (id) {
+          layer._updateStyles(tile._features[id].feature, tile, style);
+        });
+      });
+    } else {
+      layer.setStyle(function (feature) { return state.styleOf(def, feature.properties); });
+    }
+    if (painted && !this.map.hasLayer(layer)) { layer.addTo(this.map); }
+  };
+
+  // The popup of the overlay painting ``level`` for a clicked unit; true when shown.
+  State.prototype.popupAt = function (level, properties, latlng) {
+    var painter = this.painter(level), def = this.defs[level];
+    if (!painter || !def) { return false; }
+    var ctx = this.overlays[painter.name], impl = registered[painter.name];
+    if (!impl || !impl.popup || !ctx.data) { return false; }
+    var content = impl.popup(ctx, properties[def.id_field], properties);
+    if (!content) { return false; }
+    L.popup({maxWidth: 320}).setLatLng(latlng).setContent(content).openOn(this.map);
+    return true;
+  };
 
   State.prototype.done = function (name) {
     this.loaded[name] = true;
@@ -80,13 +171,22 @@
   function geojsonLayer(state, def) {
     var selectedStyle = L.extend({}, def.style, {weight: def.style.weight * 2});
     var layer = L.geoJSON(null, {
-      style: function () { return def.style; },
+      style: function (feature) {
+        return L.extend({className: 'geomap-path-' + def.name},
+                        state.styleOf(def, feature.properties));
+      },
       onEachFeature: function (feature, path) {
         if (def.tooltip_fields.length) {
           path.bindTooltip(tooltipContent(feature.properties, def.tooltip_fields), {sticky: true});
         }
+        path.on('click', function (e) {
+          if (state.popupAt(def.name, feature.properties, e.latlng)) {
+            L.DomEvent.stopPropagation(e);
+          }
+        });
         if (def.zoom_on_click) {
           path.on('click', function (e) {
+            if (state.painter(def.name)) { return; }  // a painted unit answers with its popup
             L.DomEvent.stopPropagation(e);
             layer.resetStyle();
             path.setStyle(selectedStyle);
@@ -105,7 +205,7 @@
 
   function tileLayer(state, def) {
     var styles = {};
-    styles[def.name] = def.style;
+    styles[def.name] = function (properties) { return state.styleOf(def, properties); };
     var layer = L.vectorGrid.protobuf(def.url, {
       vectorTileLayerStyles: styles,
       rendererFactory: L.svg.tile,
@@ -123,6 +223,11 @@
       state.map.openTooltip(tooltip);
     });
     layer.on('mouseout', function () { state.map.closeTooltip(tooltip); });
+    layer.on('click', function (e) {
+      if (state.popupAt(def.name, e.layer.properties, e.latlng)) {
+        L.DomEvent.stopPropagation(e);
+      }
+    });
     layer.on('load', function () { state.done(def.name); });
     layer.on('tileerror', function () { state.failed(def.name)(new Error('tile')); });
     return layer;
@@ -192,9 +297,44 @@
           box.appendChild(line);
         });
       });
+      state.legendOverlays = box.appendChild(element('div', 'geomap-legend-overlays'));
       return box;
     };
     return control;
+  }
+
+  // An overlay's part of the legend: title, classes (swatch, label, units in it), period
+  // and notes; replaced on every draw, removed when the overlay goes off.
+  function overlayLegend(state, name, spec) {
+    var holder = state.legendOverlays;
+    if (!holder) { return; }
+    var old = holder.querySelector('.geomap-legend-' + name);
+    if (old) { holder.removeChild(old); }
+    if (!spec) { return; }
+    var box = element('section', 'geomap-legend-overlay geomap-legend-' + name);
+    box.appendChild(element('h3', null, spec.title));
+    (spec.entries || []).forEach(function (entry) {
+      var line = element('div', 'geomap-legend-entry geomap-legend-class');
+      line.appendChild(swatch(entry.outline ? {color: entry.color, weight: 2, fillColor: 'transparent'}
+                                            : {color: '#666', weight: 1, fillColor: entry.color}));
+      line.appendChild(element('span', 'geomap-legend-label', entry.label));
+      if (entry.count !== undefined && entry.count !== null) {
+        line.appendChild(element('span', 'geomap-legend-count', '(' + entry.count + ')'));
+      }
+      box.appendChild(line);
+    });
+    if (spec.period) { box.appendChild(element('div', 'geomap-legend-period', spec.period)); }
+    (spec.notes || []).forEach(function (note) {
+      box.appendChild(element('div', 'geomap-legend-note', note));
+    });
+    var order = state.config.panel.overlays.map(function (d) { return d.name; });
+    var before = null;
+    Array.prototype.forEach.call(holder.children, function (child) {
+      var other = child.getAttribute('data-overlay');
+      if (!before && order.indexOf(other) > order.indexOf(name)) { before = child; }
+    });
+    box.setAttribute('data-overlay', name);
+    holder.insertBefore(box, before);
   }
 
   function titleBar(state) {
@@ -230,6 +370,26 @@
     return {zoom: zoom, center: L.latLng(lat, lon), shown: shown};
   }
 
+  // The filters live in the query string, next to area and lang (see the header).
+  var FILTERS = {categories: '', from: '', to: '', level: 'desa', method: 'quantiles', k: '5'};
+
+  function readFilters() {
+    var params = new URLSearchParams(window.location.search), out = {};
+    Object.keys(FILTERS).forEach(function (key) {
+      out[key] = params.get(key) || FILTERS[key];
+    });
+    return out;
+  }
+
+  // ``search`` (a URLSearchParams) with the filters set as they are (defaults left out).
+  function withFilters(search, filters) {
+    Object.keys(FILTERS).forEach(function (key) {
+      if (filters[key] && filters[key] !== FILTERS[key]) { search.set(key, filters[key]); }
+      else { search.delete(key); }
+    });
+    return search;
+  }
+
   function writeHash(state) {
     var map = state.map, center = map.getCenter(), shown = [];
     Object.keys(state.layers).forEach(function (name) {
@@ -237,22 +397,230 @@
     });
     var hash = '#' + map.getZoom() + '/' + center.lat.toFixed(5) + '/' +
       center.lng.toFixed(5) + '/' + shown.join(',');
-    if (hash !== window.location.hash) {
-      window.history.replaceState(null, '', window.location.pathname + window.location.search +
-                                  hash);
+    var search = withFilters(new URLSearchParams(window.location.search), state.filters)
+      .toString();
+    search = search ? '?' + search : '';
+    if (hash !== window.location.hash || search !== window.location.search) {
+      window.history.replaceState(null, '', window.location.pathname + search + hash);
     }
     var lang = document.querySelector('.geomap-lang');
-    if (lang) { lang.href = state.config.links.lang + hash; }
+    if (lang) {
+      var target = new URL(state.config.links.lang, window.location.href);
+      withFilters(target.searchParams, state.filters);
+      lang.href = target.pathname + target.search + hash;
+    }
+  }
+
+  // --- overlays (the contract is in the header) -------------------------------------
+
+  var registered = {}, extraFilters = [];
+
+  // A filter of its own for some overlays (e.g. a PSKS category): ``key`` goes in the URL
+  // and in every overlay request; ``control(value, texts)`` returns the input (its name
+  // must be ``key``); the panel shows it when a visible overlay lists ``key`` in filters.
+  function addFilter(key, spec) {
+    FILTERS[key] = spec.value || '';
+    extraFilters.push({key: key, label: spec.label, control: spec.control});
+  }
+
+  function register(name, impl) {
+    if (!impl || typeof impl.draw !== 'function') {
+      throw new Error('geomap.overlays.register(' + name + '): draw is required');
+    }
+    registered[name] = impl;
+  }
+
+  // The overlay's data URL with the page's area and filters.
+  function overlayUrl(state, def) {
+    var url = new URL(def.url, window.location.href), params = url.searchParams;
+    if (state.config.area.code) { params.set('area', state.config.area.code); }
+    params.set('lang', state.config.lang);
+    withFilters(params, state.filters);
+    return url.pathname + url.search;
+  }
+
+  function overlayContext(state, def) {
+    var ctx = {
+      map: state.map, def: def, state: state, texts: state.config.texts,
+      lang: state.config.lang, data: null, group: L.layerGroup(), seq: 0,
+      element: element, swatch: swatch, fetchJson: fetchJson,
+      paint: function (level, fn) {
+        state.paints = state.paints.filter(function (p) { return p.name !== def.name; });
+        state.paints.push({name: def.name, level: level, fn: fn});
+        state.repaint(level);
+      }
+    };
+    return ctx;
+  }
+
+  // Undo what the overlay drew: its own clear, its layers, its paint, its legend.
+  function clearOverlay(state, ctx) {
+    var impl = registered[ctx.def.name];
+    if (impl && impl.clear) { impl.clear(ctx); }
+    ctx.group.clearLayers();
+    var levels = [];
+    state.paints = state.paints.filter(function (p) {
+      if (p.name === ctx.def.name) { levels.push(p.level); return false; }
+      return true;
+    });
+    levels.forEach(function (level) { state.repaint(level); });
+    state.map.closePopup();
+    overlayLegend(state, ctx.def.name, null);
+  }
+
+  function loadOverlay(state, ctx) {
+    var def = ctx.def, seq = ++ctx.seq, impl = registered[def.name];
+    state.loaded[def.name] = false;
+    if (!impl) {
+      state.failed(def.name)(new Error('no drawing code registered'));
+      return;
+    }
+    fetchJson(overlayUrl(state, def)).then(function (data) {
+      if (seq !== ctx.seq || !state.map.hasLayer(ctx.handle)) { return; }  // stale or off
+      clearOverlay(state, ctx);
+      ctx.data = data;
+      impl.draw(ctx, data);
+      if (data.legend) { overlayLegend(state, def.name, data.legend); }
+      state.done(def.name);
+    }).catch(state.failed(def.name));
+  }
+
+  // The entry of an overlay in the layer control: a layer group that, when added to
+  // the map, loads and draws the overlay (its own layers go in ctx.group).
+  function overlayHandle(state, def) {
+    var ctx = overlayContext(state, def), handle = L.layerGroup([ctx.group]);
+    ctx.handle = handle;
+    state.overlays[def.name] = ctx;
+    handle.on('add', function () { loadOverlay(state, ctx); });
+    handle.on('remove', function () {
+      ctx.seq++;
+      clearOverlay(state, ctx);
+      ctx.data = null;
+      state.loaded[def.name] = false;
+    });
+    return handle;
+  }
+
+  function reloadOverlays(state) {
+    Object.keys(state.overlays).forEach(function (name) {
+      var ctx = state.overlays[name];
+      if (state.map.hasLayer(ctx.handle)) { loadOverlay(state, ctx); }
+    });
+    writeHash(state);
+  }
+
+  // The filter panel: PMKS categories, period, units and classes; a change redraws the
+  // overlays that are on and goes into the URL.
+  function filterPanel(state) {
+    var panel = state.config.panel, texts = state.config.texts, control = L.control(
+      {position: 'topleft'});
+    var used = {};
+    panel.overlays.forEach(function (def) {
+      def.filters.forEach(function (f) { used[f] = true; });
+    });
+
+    function field(box, label, input) {
+      var wrap = element('label', 'geomap-field');
+      wrap.appendChild(element('span', null, label));
+      wrap.appendChild(input);
+      box.appendChild(wrap);
+      return input;
+    }
+
+    function select(name, options, value, multiple) {
+      var input = element('select');
+      input.name = name;
+      input.multiple = !!multiple;
+      options.forEach(function (o) {
+        var option = element('option', null, o.name);
+        option.value = o.key;
+        option.selected = multiple ? value.indexOf(o.key) >= 0 : o.key === value;
+        input.appendChild(option);
+      });
+      return input;
+    }
+
+    control.onAdd = function () {
+      var box = element('form', 'geomap-filters geomap-box');
+      box.setAttribute('aria-label', texts['overlay.filters']);
+      box.appendChild(element('h2', null, texts['overlay.filters']));
+      var f = state.filters;
+      if (used.categories) {
+        var chosen = f.categories ? f.categories.split(',') : [];
+        var cats = select('categories', panel.categories.map(function (c) {
+          return {key: c.code, name: c.code + ' · ' + c.name};
+        }), chosen, true);
+        cats.size = 6;
+        field(box, texts['overlay.categories'], cats);
+      }
+      if (used.period) {
+        var from = element('input'), to = element('input');
+        from.type = to.type = 'date';
+        from.name = 'from';
+        to.name = 'to';
+        from.value = f.from;
+        to.value = f.to;
+        var row = element('div', 'geomap-field-row');
+        field(row, texts['overlay.from'], from);
+        field(row, texts['overlay.to'], to);
+        box.appendChild(row);
+      }
+      if (used.level) {
+        field(box, texts['overlay.level'], select('level', panel.levels, f.level));
+      }
+      if (used.method) {
+        var row2 = element('div', 'geomap-field-row');
+        field(row2, texts['overlay.method'], select('method', panel.methods, f.method));
+        field(row2, texts['overlay.k'], select('k', [3, 4, 5, 6, 7].map(function (k) {
+          return {key: String(k), name: String(k)};
+        }), f.k));
+        box.appendChild(row2);
+      }
+      extraFilters.forEach(function (extra) {
+        if (used[extra.key]) {
+          field(box, extra.label(texts), extra.control(state.filters[extra.key] || '', texts));
+        }
+      });
+      box.addEventListener('submit', function (e) { e.preventDefault(); });
+      box.addEventListener('change', function () {
+        var next = {};
+        Object.keys(FILTERS).forEach(function (key) { next[key] = state.filters[key]; });
+        Array.prototype.forEach.call(box.elements, function (input) {
+          if (!input.name) { return; }
+          if (input.multiple) {
+            next[input.name] = Array.prototype.filter.call(input.options, function (o) {
+              return o.selected;
+            }).map(function (o) { return o.value; }).join(',');
+          } else {
+            next[input.name] = input.value;
+          }
+        });
+        state.filters = next;
+        reloadOverlays(state);
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
   }
 
   function start(map, config) {
     var state = new State(map, config);
     var overlays = {};
+    window.geomap.state = state;
     titleBar(state).addTo(map);
     config.layers.forEach(function (def) {
+      state.defs[def.name] = def;
       var layer = def.output === 'mvt' ? tileLayer(state, def) : geojsonLayer(state, def);
       state.layers[def.name] = layer;
       overlays[def.title] = layer;
+    });
+    var analysis = config.panel ? config.panel.overlays : [];
+    analysis.forEach(function (def) {
+      if (state.layers[def.name]) { throw new Error('geomap: two layers named ' + def.name); }
+      state.layers[def.name] = overlayHandle(state, def);
+      overlays[def.title] = state.layers[def.name];
     });
     var linked = readHash(state);
     if (linked) {
@@ -271,10 +639,17 @@
     });
     L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
     legend(state).addTo(map);
+    if (config.panel) { filterPanel(state).addTo(map); }
+    // Overlays go on after the legend exists (their draw writes into it).
+    analysis.forEach(function (def) {
+      if (linked && linked.shown ? linked.shown.indexOf(def.name) >= 0 : def.show) {
+        state.layers[def.name].addTo(map);
+      }
+    });
     map.on('moveend overlayadd overlayremove', function () { writeHash(state); });
-    window.geomap.state = state;
+    writeHash(state);
     return state;
   }
 
-  window.geomap = {start: start, state: null};
+  window.geomap = {start: start, state: null, overlays: {register: register, addFilter: addFilter}};
 }());

@@ -1,0 +1,134 @@
+"""The overlays' data: ``GET /api/map/<overlay>.json`` for the map page.
+
+``?area=32.04&categories=KM,AT&from=2025-01-01&to=2025-12-31&level=desa&method=quantiles&k=5``
+(every parameter optional). The answer is what the overlay's ``build`` returns
+(``layers/overlays``), plus the overlay's name and kind, the area drawn and the filter
+and period as text, so the legend can say what the figures are.
+
+Who may ask is the overlay's ``roles`` (401 when not logged in, 403 when the role may
+not). The area is the page's, narrowed by the area rule to the caller's own
+(:func:`geomap.area.narrow`: a tksk asking for its kabupaten gets its kecamatan; an
+area beside the caller's is 404, as if it did not exist). Bad parameters are 400 with a
+bilingual reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, request
+from werkzeug.exceptions import BadRequest
+
+from geomap import area as area_rule
+from geomap.analysis.classify import METHODS
+from geomap.analysis.filters import CaseFilter, FilterError
+from geomap.config import settings
+from geomap.render.strings import text
+from layers import overlays as registry
+from layers.overlays import LEVELS, BadParameter, Overlay, OverlayQuery
+from server.api import requested_area, viewer_role
+from server.auth import current_user
+from server.case_params import case_filter, category_code
+from server.db import connection
+from server.pages import language
+
+bp = Blueprint("map_api", __name__, url_prefix="/api/map")
+
+MAX_CLASSES = 9
+
+
+def visible_overlay(name: str) -> Overlay:
+    """The overlay ``name`` if the caller may see it: 404 / 401 / 403 otherwise."""
+    try:
+        overlay = registry.get(name)
+    except registry.UnknownOverlay:
+        abort(404)
+    role = viewer_role()
+    if not overlay.visible_to(role):
+        abort(401 if role is None else 403)
+    return overlay
+
+
+def categories(value: str | None) -> tuple[str, ...] | None:
+    """``categories=KM,AT`` as PMKS codes (names and numbers work too); None for all."""
+    raw = (value or "").strip()
+    if raw.lower() in ("", "all", "semua"):
+        return None
+    return tuple(dict.fromkeys(category_code(part) for part in raw.split(",") if part.strip()))
+
+
+def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (request.args.get(name) or "").strip() or default
+    if value not in allowed:
+        raise BadRequest(f"parameter {name}: pilih salah satu / choose one of: "
+                         f"{', '.join(allowed)}")
+    return value
+
+
+def classes() -> int:
+    value = (request.args.get("k") or "").strip() or "5"
+    if not value.isdigit() or not 2 <= int(value) <= MAX_CLASSES:
+        raise BadRequest(f"parameter k: jumlah kelas 2-{MAX_CLASSES} / number of classes "
+                         f"2-{MAX_CLASSES}")
+    return int(value)
+
+
+def drawn_area() -> str:
+    """The page's area narrowed to the caller's (the area rule); 404 for one beside it."""
+    asked = requested_area()
+    user = current_user()
+    if user is None:  # an overlay for visitors: the area asked, else the default
+        return asked or settings().default_area
+    try:
+        area = area_rule.narrow(user, asked)
+    except PermissionError:
+        abort(404)
+    return area or settings().default_area
+
+
+def period_text(date_from: date | None, date_to: date | None, lang: str) -> str:
+    """The period in words, for the legend."""
+    if date_from and date_to:
+        return text("overlay.period.between", lang).format(date_from.isoformat(),
+                                                           date_to.isoformat())
+    if date_from:
+        return text("overlay.period.from", lang).format(date_from.isoformat())
+    if date_to:
+        return text("overlay.period.to", lang).format(date_to.isoformat())
+    return text("overlay.period.all", lang)
+
+
+def overlay_query(conn) -> OverlayQuery:
+    area = drawn_area()
+    parsed = case_filter(request.args)  # from, to (and the generic checks), 400 if bad
+    try:
+        cases = CaseFilter(area, categories(request.args.get("categories")),
+                           parsed.date_from, parsed.date_to)
+    except FilterError as exc:
+        raise BadRequest(str(exc)) from None
+    level = choice("level", LEVELS, "desa")
+    return OverlayQuery(conn=conn, user=current_user(), area=area, cases=cases,
+                        level=level,  # type: ignore[arg-type]
+                        method=choice("method", METHODS, "quantiles"),  # type: ignore[arg-type]
+                        k=classes(), lang=language(), args=request.args.to_dict())
+
+
+@bp.get("/<name>.json")
+def overlay_json(name: str):
+    overlay = visible_overlay(name)
+    with connection() as conn:
+        query = overlay_query(conn)
+        try:
+            body = overlay.build(query)
+        except BadParameter as exc:
+            raise BadRequest(str(exc)) from None
+    period = period_text(query.cases.date_from, query.cases.date_to, query.lang)
+    if isinstance(body.get("legend"), dict):
+        body["legend"].setdefault("period", period)
+    response = jsonify({"overlay": overlay.name, "kind": overlay.kind, "area": query.area,
+                        "filter": query.cases.as_params(), "period": period,
+                        "suppressed": query.suppressed, **body})
+    # Case points are homes: never kept by a cache; other figures briefly, by the viewer.
+    response.headers["Cache-Control"] = ("private, no-store" if overlay.kind == "points"
+                                         else "private, max-age=60")
+    return response

@@ -1,0 +1,141 @@
+"""The overlay endpoints of the map page (``/api/map/<overlay>.json``) over HTTP: who may
+ask, the area rule (a tksk gets its kecamatan only), bad parameters (400, bilingual), the
+classes against the database, and a planner's suppressed counts."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.cases_fixtures)
+from __future__ import annotations
+
+import datetime as dt
+
+import mapclassify
+import numpy as np
+import pytest
+
+from tests.analysis_fixtures import add_cases
+from tests.auth_fixtures import KABUPATEN, KECAMATAN, OTHER_KECAMATAN, bearer
+from tests.cases_fixtures import points_in, seeded  # noqa: F401 (fixture)
+from tests.test_area_rule_http import leaks
+
+URL = "/api/map/choropleth.json"
+
+
+def spread_cases(db) -> None:
+    """Cases of two categories in two periods over Cileunyi and Cimenyan, 3..40 per desa."""
+    with db.connect() as conn:
+        for kec, base in ((KECAMATAN, 3), (OTHER_KECAMATAN, 7)):
+            pts = points_in(conn, kec, 5)
+            for i, (lon, lat) in enumerate(pts):
+                n = base + 8 * i
+                add_cases(conn, [lon] * n, [lat] * n, category="AT",
+                          recorded_on=dt.date(2025, 3, 1))
+                add_cases(conn, [lon] * (i + 5), [lat] * (i + 5), category="KM",
+                          recorded_on=dt.date(2026, 2, 1))
+
+
+def db_counts(db, where: str = "TRUE", params: tuple = ()) -> dict[str, int]:
+    """Cases per desa of Kabupaten Bandung (zero included), straight from the tables."""
+    rows = db.connect().execute(
+        "SELECT d.code, count(c.id) FROM region d LEFT JOIN pmks_case c ON c.desa_code = d.code"
+        f" AND {where} WHERE d.level = 'desa' AND d.code LIKE '32.04.%%' GROUP BY d.code",
+        params).fetchall()
+    return dict(rows)
+
+
+def test_roles_may_ask_and_visitors_may_not(users, login_as, web_client, api_token):
+    assert web_client.get(URL).status_code == 401
+    for role in ("planner", "tksk", "dinas", "admin"):
+        got = login_as(users[role]).get(URL + "?area=" + KABUPATEN)
+        assert got.status_code == 200, (role, got.status_code)
+        assert got.get_json()["overlay"] == "choropleth"
+    token = api_token(users["planner"])
+    assert web_client.get(URL, headers=bearer(token)).status_code == 200
+    assert login_as(users["dinas"]).get("/api/map/nothing.json").status_code == 404
+
+
+def test_a_tksk_gets_its_own_kecamatan_only(users, login_as, bandung_db):
+    spread_cases(bandung_db)
+    client = login_as(users["tksk"])
+    body = client.get(URL + "?area=" + KABUPATEN).get_json()
+    assert body["area"] == KECAMATAN
+    assert body["units"] and all(c.startswith(KECAMATAN + ".") for c in body["units"])
+    expected = {c: n for c, n in db_counts(bandung_db).items() if c.startswith(KECAMATAN + ".")}
+    assert {c: int(u[1]) for c, u in body["units"].items()} == expected
+    # Another kecamatan does not exist for it.
+    assert client.get(URL + "?area=" + OTHER_KECAMATAN).status_code == 404
+    # A dinas of the kabupaten sees both.
+    dinas = login_as(users["dinas"]).get(URL + "?area=" + KABUPATEN).get_json()
+    assert {c[:8] for c, u in dinas["units"].items() if u[1] != "0"} == {KECAMATAN,
+                                                                         OTHER_KECAMATAN}
+
+
+@pytest.mark.parametrize("query", [
+    "categories=XYZ", "categories=AT,nope", "from=2025-13-01", "from=2026-01-01&to=2025-01-01",
+    "level=provinsi", "method=kmeans", "k=1", "k=99", "k=x", "area=32.04.05.2001", "area=abc"])
+def test_bad_parameters_are_400_in_both_languages(query, users, login_as):
+    got = login_as(users["dinas"]).get(f"{URL}?{query}", headers={"Accept": "application/json"})
+    assert got.status_code == 400, query
+    text = got.get_data(as_text=True)
+    assert " / " in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("method", ["quantiles", "natural_breaks", "equal_interval"])
+def test_classes_match_the_database(method, users, login_as, bandung_db):
+    spread_cases(bandung_db)
+    client = login_as(users["dinas"])
+    body = client.get(f"{URL}?area={KABUPATEN}&categories=AT&from=2025-01-01&to=2025-12-31"
+                      f"&method={method}&k=4").get_json()
+    counts = db_counts(bandung_db, "c.category_code = 'AT' AND c.recorded_on BETWEEN "
+                       "'2025-01-01' AND '2025-12-31'")
+    values = np.array(list(counts.values()), float)
+    if method == "quantiles":
+        breaks = np.unique(mapclassify.Quantiles(values, k=4).bins)
+    elif method == "equal_interval":
+        breaks = np.unique(mapclassify.EqualInterval(values, k=4).bins)
+    else:
+        breaks = np.unique(mapclassify.FisherJenks(values, k=4).bins)
+    expected_class = dict(zip(counts, np.searchsorted(breaks, values, side="left"), strict=True))
+    assert {c: u[0] for c, u in body["units"].items()} == expected_class
+    entries = body["legend"]["entries"]
+    assert len(entries) == len(breaks)
+    assert [e["count"] for e in entries] == np.bincount(
+        list(expected_class.values()), minlength=len(breaks)).tolist()
+    assert entries[-1]["label"].endswith(str(int(values.max())))
+    assert body["legend"]["period"] == "Periode: 2025-01-01 s.d. 2025-12-31"
+    assert len({e["color"] for e in entries}) == len(entries)
+
+
+def test_a_filter_changes_the_counts(users, login_as, bandung_db):
+    spread_cases(bandung_db)
+    client = login_as(users["dinas"])
+
+    def total(query: str) -> int:
+        units = client.get(f"{URL}?area={KABUPATEN}&{query}").get_json()["units"]
+        return sum(int(u[1]) for u in units.values())
+
+    assert total("") == sum(db_counts(bandung_db).values())
+    assert total("categories=AT") == sum(db_counts(bandung_db, "c.category_code = 'AT'").values())
+    assert total("categories=KM") == sum(db_counts(bandung_db, "c.category_code = 'KM'").values())
+    assert total("from=2026-01-01") == total("categories=KM")
+    assert total("to=2025-12-31") == total("categories=AT")
+    assert total("categories=AT,KM") == total("")
+
+
+def test_a_planner_gets_suppressed_counts_and_no_points(seeded, users, login_as):
+    client = login_as(users["planner"])
+    for level in ("desa", "kecamatan"):
+        got = client.get(f"{URL}?area={KABUPATEN}&level={level}")
+        body = got.get_json()
+        assert body["suppressed"] is True
+        assert not leaks(got.get_data(as_text=True), seeded)
+        shown = [u for u in body["units"].values() if u[1] not in ("0",)]
+        # 4 cases in all, 2 per kecamatan: nothing from 1 to 4 is published exactly.
+        assert shown and all(u[1] in ("<5", "*") and u[2] is None and u[0] == -1
+                             for u in shown), shown
+        cells = [n for pairs in body["categories"].values() for _, n in pairs]
+        assert all(n in ("<5", "*") for n in cells)
+        assert body["total"] in ("<5", "*")
+        assert any("<5" in e["label"] for e in body["legend"]["entries"])
+    # A tksk (who may see the cases) gets exact counts.
+    tksk = login_as(users["tksk"]).get(URL).get_json()
+    assert tksk["suppressed"] is False
+    assert sorted(u[1] for u in tksk["units"].values() if u[1] != "0") == ["1", "1"]
