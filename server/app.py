@@ -12,7 +12,7 @@ from flask import Flask
 
 from geomap.config import secret_key
 from geomap.db import database_url
-from server import db, errors
+from server import compression, db, errors
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     db.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
     for target in BLUEPRINTS:
         module, attribute = target.split(":")
         app.register_blueprint(getattr(import_module(module), attribute))
