@@ -36,6 +36,21 @@ __all__ = ["AGE_GROUPS", "STATUSES", "WRITER_ROLES"]
 MULTIPART_ALLOWANCE = 64 * 1024
 FILE_FIELD = "file"
 
+# What a person is told when the database goes away under their upload or confirm
+# (``server.errors.on_database_fault``): staging and confirm are one transaction each,
+# so a fault before the commit leaves nothing of the file / no case of the upload.
+UPLOAD_NOT_SAVED = (
+    "Unggahan tidak tersimpan: basis data terputus dan tidak ada bagian berkas yang disimpan. "
+    "Unggah lagi berkas yang sama setelah basis data kembali / The upload was not saved: the "
+    "database went away and nothing of the file was kept. Upload the same file again once "
+    "the database is back")
+CONFIRM_NOT_DONE = (
+    "Konfirmasi tidak selesai: basis data terputus dan tidak ada kasus dari unggahan ini yang "
+    "disimpan; unggahan masih berupa pratinjau. Konfirmasi lagi setelah basis data kembali "
+    "(tidak ada kasus yang tercatat dua kali) / The confirmation did not finish: the database "
+    "went away and no case of this upload was stored; it is still a preview. Confirm it again "
+    "once the database is back (no case is ever stored twice)")
+
 
 @dataclass(frozen=True)
 class Uploader:

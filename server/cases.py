@@ -20,6 +20,7 @@ from server import case_ingest
 from server.auth import current_user, roles_required
 from server.case_params import purpose
 from server.db import connection
+from server.errors import on_database_fault
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -44,6 +45,7 @@ def upload_form():
 
 
 @bp.post("/upload")
+@on_database_fault(case_ingest.UPLOAD_NOT_SAVED)
 @roles_required(*WRITERS)
 def upload():
     upload_file = case_ingest.file_from_request()
@@ -74,6 +76,7 @@ def points(upload_id: int):
 
 
 @bp.post("/uploads/<int:upload_id>/confirm")
+@on_database_fault(case_ingest.CONFIRM_NOT_DONE)
 @roles_required(*WRITERS)
 def confirm(upload_id: int):
     with connection() as conn:

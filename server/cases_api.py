@@ -21,6 +21,7 @@ from server import case_ingest
 from server.auth import current_user, login_required, roles_required
 from server.case_params import case_filter, case_json, purpose, wants_personal
 from server.db import connection
+from server.errors import on_database_fault
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api")
 
@@ -197,6 +198,7 @@ def create_cases():
 
 
 @bp.post("/uploads")
+@on_database_fault(case_ingest.UPLOAD_NOT_SAVED)
 @roles_required(*WRITERS)
 def upload():
     """Check a file of cases and keep it as a preview.
@@ -270,6 +272,7 @@ def upload_points(upload_id: int):
 
 
 @bp.post("/uploads/<int:upload_id>/confirm")
+@on_database_fault(case_ingest.CONFIRM_NOT_DONE)
 @roles_required(*WRITERS)
 def confirm(upload_id: int):
     """Write a previewed upload's accepted rows as cases.

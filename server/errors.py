@@ -6,10 +6,24 @@ personal data or SQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 import psycopg
-from flask import Flask, Response, jsonify, make_response, render_template_string, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template_string,
+    request,
+)
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 MESSAGES = {
     400: ("Permintaan tidak sah", "Bad request"),
@@ -44,6 +58,25 @@ def error_response(status: int, detail: str | None = None) -> Response:
         return make_response(jsonify(body), status)
     return make_response(render_template_string(_PAGE, status=status, message_id=message_id,
                                                 message_en=message_en, detail=detail), status)
+
+
+def on_database_fault(detail: str) -> Callable[[F], F]:
+    """A view whose database fault is a 503 that also says what became of the user's work.
+
+    For writes a person waits on (an upload, a confirm): "the database is unavailable"
+    alone leaves them guessing whether to send the file again. ``detail`` says it, in
+    both languages; the fault itself goes to the log only.
+    """
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            try:
+                return view(*args, **kwargs)
+            except psycopg.OperationalError as exc:
+                current_app.logger.warning("database unavailable: %s", exc)
+                raise ServiceUnavailable(detail) from None
+        return wrapped  # type: ignore[return-value]
+    return decorate
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

@@ -1,0 +1,142 @@
+"""Fault tests: the real ``geomap serve`` (gunicorn) on a PRIVATE throwaway cluster.
+
+A fault test stops PostgreSQL or kills the server, so it cannot share the session's
+cluster with the other tests (``tests/conftest.py``): each test module gets its own
+cluster (``Cluster.throwaway``) with a template database holding the schema and
+Kabupaten Bandung, and each test a clone of it and its own gunicorn in a subprocess.
+
+Import the fixtures into a test module::
+
+    # ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
+    from tests.fault_fixtures import fault_cluster, served
+
+``served`` is a :class:`Served`: ``.url``, ``.db`` (a :class:`tests.conftest.Database`),
+``.cluster``, ``.token`` (an API token of a TKSK of Cileunyi), ``.start()`` /
+``.kill()`` of the server, ``.workers()`` (the worker pids).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from geomap import accounts
+from geomap.config import PROJECT_ROOT
+from geomap.db.cluster import Cluster
+from geomap.db.migrate import prepare
+from tests.auth_fixtures import KECAMATAN, TEST_ARGON2
+from tests.conftest import KAB_BANDUNG_FILES, Database
+
+TEMPLATE = "fault_template"
+START_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def fault_cluster() -> Iterator[Cluster]:
+    """A cluster of this module alone, with a template database of Kabupaten Bandung."""
+    from geomap.boundaries.load import load
+    from geomap.boundaries.records import read_sources
+
+    with Cluster.throwaway("geomap-fault-") as cluster:
+        with psycopg.connect(cluster.create_database(TEMPLATE), autocommit=True) as conn:
+            prepare(conn)
+            load(conn, read_sources(KAB_BANDUNG_FILES).within("32.04"))
+        yield cluster
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Served:
+    """A gunicorn of ``geomap serve`` on its own database; restartable, killable."""
+
+    cluster: Cluster
+    db: Database
+    token: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def start(self, workers: int = 2, env: dict[str, str] | None = None) -> None:
+        """``geomap serve`` in a subprocess; returns when it answers."""
+        assert self.log is not None
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "geomap", "serve", "--port", str(self.port),
+                 "--workers", str(workers)],
+                cwd=PROJECT_ROOT, env={**self.db.env, **(env or {})}, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_text()
+            try:
+                if requests.get(f"{self.url}/ogcapi", timeout=30).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"the server did not start:\n{self.log_text()}")
+
+    def workers(self) -> list[int]:
+        """The pids of the gunicorn workers (children of the master)."""
+        assert self.process is not None
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once (a power cut of the server)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:] if self.log else ""
+
+
+@pytest.fixture
+def served(fault_cluster: Cluster, tmp_path: Path) -> Iterator[Served]:
+    """A clone of the template, a TKSK of Cileunyi with an API token, and the server."""
+    if not fault_cluster.running():  # a test that failed while the cluster was down
+        fault_cluster.start()
+    name = f"f_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(fault_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    url = fault_cluster.url(name)
+    env = {**os.environ, "GEOMAP_DATABASE_URL": url, "GEOMAP_ARGON2": TEST_ARGON2}
+    with psycopg.connect(url, autocommit=True) as conn:
+        accounts.create_user(conn, "tksk.fault", "tksk", KECAMATAN, "pw-tksk-fault-1!")
+        token = accounts.create_token(conn, "tksk.fault", "fault")[1]
+    server = Served(fault_cluster, Database(url, env), token, log=tmp_path / "gunicorn.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+        if not fault_cluster.running():
+            fault_cluster.start()
+        with psycopg.connect(fault_cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

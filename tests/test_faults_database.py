@@ -1,0 +1,149 @@
+"""PostgreSQL stopped and started again in the middle of an upload, under real gunicorn.
+
+The upload (or its confirm) is held at a known point of its transaction by a lock this
+test takes, then the cluster is stopped (``pg_ctl stop -m fast``, what a service
+manager does) and started again. Whatever happened, the upload is whole or absent, the
+person is told which (in both languages), and the same server processes serve again
+once the database is back: the pool checks a connection before lending it
+(``server/db.py``), so no request gets a connection of the dead server.
+"""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
+from __future__ import annotations
+
+import contextlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import requests
+
+from tests.cases_fixtures import csv_bytes
+from tests.fault_fixtures import Served, fault_cluster, served  # noqa: F401
+from tests.ingest_fixtures import KECAMATAN, points_in, row
+
+ROWS = 300
+COUNTED = ("case_upload", "case_staging", "case_upload_rejected", "pmks_case", "case_person")
+
+
+def upload_file(served: Served, n: int = ROWS) -> bytes:
+    """``n`` valid rows in Cileunyi (with a name: personal data) and one bad category."""
+    points = points_in(served.db, KECAMATAN, n)
+    rows = [row(p, nama=f"Warga {i}") for i, p in enumerate(points)]
+    return csv_bytes([*rows, row(points[0], kategori="XX")])
+
+
+def counts(served: Served) -> dict[str, int]:
+    with served.db.connect() as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
+
+
+@contextlib.contextmanager
+def held(served: Served, table: str):
+    """An open transaction holding ``table`` exclusively: whoever needs it waits."""
+    conn = psycopg.connect(served.db.url)
+    conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield conn
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        with contextlib.suppress(psycopg.Error):
+            conn.close()
+
+
+def wait_for_lock(served: Served, statement: str, timeout: float = 60) -> None:
+    """Until a backend running a query that holds ``statement`` waits on a lock."""
+    deadline = time.monotonic() + timeout
+    with served.db.connect() as conn:
+        while time.monotonic() < deadline:
+            if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND pid <> pg_backend_pid() "
+                            "AND wait_event_type = 'Lock' AND query LIKE %s",
+                            (f"%{statement}%",)).fetchone()[0]:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"nothing waited on a lock with {statement!r}")
+
+
+def post_upload(served: Served, data: bytes) -> requests.Response:
+    return requests.post(f"{served.url}/api/uploads", headers=served.auth, timeout=120,
+                         files={"file": ("kasus.csv", data, "text/csv")})
+
+
+def post_confirm(served: Served, upload_id: int) -> requests.Response:
+    return requests.post(f"{served.url}/api/uploads/{upload_id}/confirm", headers=served.auth,
+                         timeout=120)
+
+
+def warm(served: Served, n: int = 24) -> None:
+    """Concurrent requests, so every worker's pool holds several open connections."""
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: requests.get(
+            f"{served.url}/api/cases/counts", headers=served.auth, timeout=30), range(n)))
+    assert all(a.status_code == 200 for a in answers), [a.status_code for a in answers]
+
+
+def serves_again(served: Served, workers: list[int], n: int = 24) -> None:
+    """Every request after the restart succeeds, from the same worker processes."""
+    statuses = [requests.get(f"{served.url}/api/cases/counts", headers=served.auth,
+                             timeout=30).status_code for _ in range(n)]
+    assert statuses == [200] * n, statuses
+    assert served.workers() == workers, "the server was restarted"
+
+
+def test_database_stopped_mid_upload_keeps_nothing_and_says_so(served: Served):
+    data = upload_file(served)
+    warm(served)
+    workers = served.workers()
+    with ThreadPoolExecutor(1) as pool, held(served, "case_upload_rejected"):
+        # The upload's transaction has written case_upload and every staged row and now
+        # waits to store the rejected rows' file.
+        answer = pool.submit(post_upload, served, data)
+        wait_for_lock(served, "INSERT INTO case_upload_rejected")
+        served.cluster.stop()
+        answer = answer.result()
+    assert answer.status_code == 503, answer.text
+    error = answer.json()["error"]
+    assert "tidak tersimpan" in error["detail"] and "was not saved" in error["detail"]
+    assert error["message_id"].startswith("Basis data") and "unavailable" in error["message_en"]
+
+    served.cluster.start()
+    assert counts(served) == dict.fromkeys(COUNTED, 0)
+    serves_again(served, workers)
+    # And the same file goes through now, whole.
+    again = post_upload(served, data)
+    assert again.status_code == 201, again.text
+    assert again.json()["accepted"] == ROWS and again.json()["rejected"] == 1
+    done = post_confirm(served, again.json()["id"])
+    assert done.status_code == 200 and done.json()["inserted"] == ROWS
+    assert counts(served) == {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
+                              "pmks_case": ROWS, "case_person": ROWS}
+
+
+def test_database_stopped_mid_confirm_keeps_the_preview_and_says_so(served: Served):
+    staged = post_upload(served, upload_file(served))
+    assert staged.status_code == 201, staged.text
+    upload_id = staged.json()["id"]
+    warm(served)
+    workers = served.workers()
+    with ThreadPoolExecutor(1) as pool, held(served, "case_person"):
+        answer = pool.submit(post_confirm, served, upload_id)
+        wait_for_lock(served, "WITH ins AS")  # layers/ingest/confirm.sql
+        served.cluster.stop()
+        answer = answer.result()
+    assert answer.status_code == 503, answer.text
+    detail = answer.json()["error"]["detail"]
+    assert "masih berupa pratinjau" in detail and "still a preview" in detail
+
+    served.cluster.start()
+    assert counts(served) == {"case_upload": 1, "case_staging": ROWS, "case_upload_rejected": 1,
+                              "pmks_case": 0, "case_person": 0}
+    serves_again(served, workers)
+    shown = requests.get(f"{served.url}/api/uploads/{upload_id}", headers=served.auth, timeout=30)
+    assert shown.json()["status"] == "preview"
+    done = post_confirm(served, upload_id)
+    assert done.status_code == 200 and done.json()["inserted"] == ROWS, done.text
+    assert post_confirm(served, upload_id).status_code == 409  # and only once
+    assert counts(served) == {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
+                              "pmks_case": ROWS, "case_person": ROWS}
