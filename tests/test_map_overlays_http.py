@@ -139,3 +139,75 @@ def test_a_planner_gets_suppressed_counts_and_no_points(seeded, users, login_as)
     tksk = login_as(users["tksk"]).get(URL).get_json()
     assert tksk["suppressed"] is False
     assert sorted(u[1] for u in tksk["units"].values() if u[1] != "0") == ["1", "1"]
+
+
+# --- heat (case points) and density (raster) ------------------------------------------
+
+def point_reads(db) -> list[tuple[str, list[int]]]:
+    return db.connect().execute("SELECT username, record_ids FROM audit_log "
+                                "WHERE action = 'points.read' ORDER BY id").fetchall()
+
+
+def test_heat_points_go_to_point_roles_of_the_area_only_and_are_audited(seeded, users,
+                                                                        login_as, web_client,
+                                                                        bandung_db):
+    assert web_client.get("/api/map/heat.json").status_code == 401
+    assert login_as(users["planner"]).get("/api/map/heat.json").status_code == 403
+    assert point_reads(bandung_db) == []
+    got = login_as(users["tksk"]).get(f"/api/map/heat.json?area={KABUPATEN}")
+    assert got.status_code == 200
+    assert "no-store" in got.headers["Cache-Control"]
+    body = got.get_json()
+    mine = [[round(lat, 5), round(lon, 5)] for lon, lat in seeded.points[:2]]
+    assert sorted(body["points"]) == sorted(mine)  # Cimenyan's are not there
+    assert body["count"] == 2
+    text = got.get_data(as_text=True)
+    assert not [s for person in seeded.persons for s in person if s in text]
+    assert point_reads(bandung_db) == [(users["tksk"].username, sorted(seeded.mine))]
+    dinas = login_as(users["dinas"]).get("/api/map/heat.json?categories=KM").get_json()
+    assert dinas["points"] == [] and dinas["count"] == 0
+    dinas = login_as(users["dinas"]).get("/api/map/heat.json").get_json()
+    assert dinas["count"] == 4
+    assert point_reads(bandung_db)[-1] == (users["dinas"].username,
+                                           sorted(seeded.mine + seeded.other))
+
+
+def png_pixels(data_url: str) -> np.ndarray:
+    import base64
+    import io
+
+    from matplotlib.image import imread
+
+    assert data_url.startswith("data:image/png;base64,")
+    return imread(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1])), format="png")
+
+
+def test_density_for_a_planner_is_a_raster_without_points(seeded, users, login_as,
+                                                          web_client, bandung_db):
+    assert web_client.get("/api/map/density.json").status_code == 401
+    client = login_as(users["planner"])
+    got = client.get(f"/api/map/density.json?area={KABUPATEN}")
+    assert got.status_code == 200
+    body = got.get_json()
+    assert not leaks(got.get_data(as_text=True), seeded)
+    # Four cases, none with four others within 1 km: nothing is drawn.
+    assert png_pixels(body["image"])[..., 3].max() == 0
+    (south, west), (north, east) = body["bounds"]
+    box = bandung_db.connect().execute(
+        "SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM region "
+        "WHERE code = %s", (KABUPATEN,)).fetchone()
+    assert west < box[0] and south < box[1] and east > box[2] and north > box[3]
+    assert east - west < (box[2] - box[0]) + 0.2  # the area plus the kernel's reach
+    # Thirty cases at one place: a patch appears there, and the legend has its stops.
+    spread_cases(bandung_db)
+    body = client.get(f"/api/map/density.json?area={KABUPATEN}").get_json()
+    assert png_pixels(body["image"])[..., 3].max() > 0
+    entries = body["legend"]["entries"]
+    assert len(entries) == 5 and entries[0]["label"].startswith("0.0")
+    assert body["legend"]["period"] == "Periode: semua waktu"
+    # A category with no case in the period draws nothing.
+    empty = client.get(f"/api/map/density.json?area={KABUPATEN}&categories=KM"
+                       "&to=2025-12-31").get_json()
+    assert png_pixels(empty["image"])[..., 3].max() == 0 and empty["empty"] is True
+    # Every role logged in may have it; a visitor may not.
+    assert login_as(users["tksk"]).get("/api/map/density.json").status_code == 200

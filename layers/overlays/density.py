@@ -1,0 +1,47 @@
+"""PMKS case density: a kernel density raster made on the server, drawn as one PNG.
+
+What a planner sees instead of points (and what anyone logged in may switch on):
+:func:`geomap.analysis.density.case_density` on a 100 m grid in the area's UTM zone,
+1 km Gaussian bandwidth, cells with fewer than the privacy threshold of cases within
+1 km left empty, warped to Web Mercator and coloured (``DensityRaster.overlay``). The
+answer holds the PNG as a ``data:`` URL with its bounds (one request, no second
+computation for the image) and the legend's colour stops in cases per km²; no case
+point, count per cell or home location leaves the server.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from geomap.analysis.area import load_area
+from geomap.analysis.density import BANDWIDTH_M, CELL_M, case_density
+from geomap.render.strings import text
+from layers.overlays import Overlay, OverlayQuery, legend
+from layers.registry import LOGGED_IN, Text
+
+
+def build(query: OverlayQuery) -> dict[str, Any]:
+    area = load_area(query.conn, query.area)
+    raster = case_density(query.conn, area, query.cases)
+    image = raster.overlay()
+    lang = query.lang
+    stops = image.legend
+    lows = [0.0, *stops.values[:-1]]
+    entries = [{"label": f"{lo:,.1f}–{hi:,.1f}", "color": color}
+               for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)]
+    notes = [text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, CELL_M),
+             text("overlay.density.hidden", lang).format(raster.min_cases)]
+    return {"image": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
+            "bounds": image.bounds, "empty": raster.points == 0,
+            "legend": legend(text("overlay.density.title", lang), entries, notes)}
+
+
+OVERLAY = Overlay(
+    name="density",
+    title=Text("Kepadatan PMKS (raster)", "PMKS density (raster)"),
+    roles=LOGGED_IN,
+    kind="raster",
+    build=build,
+    order=30,
+)
