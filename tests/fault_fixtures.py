@@ -12,11 +12,14 @@ Import the fixtures into a test module::
 
 ``served`` is a :class:`Served`: ``.url``, ``.db`` (a :class:`tests.conftest.Database`),
 ``.cluster``, ``.token`` (an API token of a TKSK of Cileunyi), ``.start()`` /
-``.kill()`` of the server, ``.workers()`` (the worker pids).
+``.kill()`` of the server, ``.workers()`` (the worker pids). Below them: an upload file
+to interrupt (:func:`upload_file`), a table lock that holds it at a known point
+(:func:`held`, :func:`wait_for_lock`), and the row counts to judge what is left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -37,9 +40,13 @@ from geomap.config import PROJECT_ROOT
 from geomap.db.cluster import Cluster
 from geomap.db.migrate import prepare
 from tests.auth_fixtures import KECAMATAN, TEST_ARGON2
+from tests.cases_fixtures import csv_bytes
 from tests.conftest import KAB_BANDUNG_FILES, Database
+from tests.ingest_fixtures import points_in, row
 
 TEMPLATE = "fault_template"
+ROWS = 300
+COUNTED = ("case_upload", "case_staging", "case_upload_rejected", "pmks_case", "case_person")
 START_TIMEOUT_S = 60
 
 
@@ -140,3 +147,55 @@ def served(fault_cluster: Cluster, tmp_path: Path) -> Iterator[Served]:
             fault_cluster.start()
         with psycopg.connect(fault_cluster.url("postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- an upload to interrupt, and where it stands ------------------------------------
+
+def upload_file(served: Served, n: int = ROWS) -> bytes:
+    """``n`` valid rows in Cileunyi (with a name: personal data) and one bad category."""
+    points = points_in(served.db, KECAMATAN, n)
+    rows = [row(p, nama=f"Warga {i}") for i, p in enumerate(points)]
+    return csv_bytes([*rows, row(points[0], kategori="XX")])
+
+
+def counts(served: Served) -> dict[str, int]:
+    with served.db.connect() as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
+
+
+@contextlib.contextmanager
+def held(served: Served, table: str):
+    """An open transaction holding ``table`` exclusively: whoever needs it waits."""
+    conn = psycopg.connect(served.db.url)
+    conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield conn
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        with contextlib.suppress(psycopg.Error):
+            conn.close()
+
+
+def wait_for_lock(served: Served, statement: str, timeout: float = 60) -> None:
+    """Until a backend running a query that holds ``statement`` waits on a lock."""
+    deadline = time.monotonic() + timeout
+    with served.db.connect() as conn:
+        while time.monotonic() < deadline:
+            if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND pid <> pg_backend_pid() "
+                            "AND wait_event_type = 'Lock' AND query LIKE %s",
+                            (f"%{statement}%",)).fetchone()[0]:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"nothing waited on a lock with {statement!r}")
+
+
+def post_upload(served: Served, data: bytes) -> requests.Response:
+    return requests.post(f"{served.url}/api/uploads", headers=served.auth, timeout=120,
+                         files={"file": ("kasus.csv", data, "text/csv")})
+
+
+def post_confirm(served: Served, upload_id: int) -> requests.Response:
+    return requests.post(f"{served.url}/api/uploads/{upload_id}/confirm", headers=served.auth,
+                         timeout=120)

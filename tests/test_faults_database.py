@@ -11,69 +11,23 @@ once the database is back: the pool checks a connection before lending it
 # ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
 from __future__ import annotations
 
-import contextlib
-import time
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import requests
 
-from tests.cases_fixtures import csv_bytes
-from tests.fault_fixtures import Served, fault_cluster, served  # noqa: F401
-from tests.ingest_fixtures import KECAMATAN, points_in, row
-
-ROWS = 300
-COUNTED = ("case_upload", "case_staging", "case_upload_rejected", "pmks_case", "case_person")
-
-
-def upload_file(served: Served, n: int = ROWS) -> bytes:
-    """``n`` valid rows in Cileunyi (with a name: personal data) and one bad category."""
-    points = points_in(served.db, KECAMATAN, n)
-    rows = [row(p, nama=f"Warga {i}") for i, p in enumerate(points)]
-    return csv_bytes([*rows, row(points[0], kategori="XX")])
-
-
-def counts(served: Served) -> dict[str, int]:
-    with served.db.connect() as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
-
-
-@contextlib.contextmanager
-def held(served: Served, table: str):
-    """An open transaction holding ``table`` exclusively: whoever needs it waits."""
-    conn = psycopg.connect(served.db.url)
-    conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-    try:
-        yield conn
-    finally:
-        with contextlib.suppress(psycopg.Error):
-            conn.rollback()
-        with contextlib.suppress(psycopg.Error):
-            conn.close()
-
-
-def wait_for_lock(served: Served, statement: str, timeout: float = 60) -> None:
-    """Until a backend running a query that holds ``statement`` waits on a lock."""
-    deadline = time.monotonic() + timeout
-    with served.db.connect() as conn:
-        while time.monotonic() < deadline:
-            if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                            "current_database() AND pid <> pg_backend_pid() "
-                            "AND wait_event_type = 'Lock' AND query LIKE %s",
-                            (f"%{statement}%",)).fetchone()[0]:
-                return
-            time.sleep(0.1)
-    raise AssertionError(f"nothing waited on a lock with {statement!r}")
-
-
-def post_upload(served: Served, data: bytes) -> requests.Response:
-    return requests.post(f"{served.url}/api/uploads", headers=served.auth, timeout=120,
-                         files={"file": ("kasus.csv", data, "text/csv")})
-
-
-def post_confirm(served: Served, upload_id: int) -> requests.Response:
-    return requests.post(f"{served.url}/api/uploads/{upload_id}/confirm", headers=served.auth,
-                         timeout=120)
+from tests.fault_fixtures import (  # noqa: F401
+    COUNTED,
+    ROWS,
+    Served,
+    counts,
+    fault_cluster,
+    held,
+    post_confirm,
+    post_upload,
+    served,
+    upload_file,
+    wait_for_lock,
+)
 
 
 def warm(served: Served, n: int = 24) -> None:
