@@ -3,7 +3,8 @@
 A session is a random id kept in the (signed) session cookie and, as a SHA-256, in
 ``login_session``; it is checked on every request, so logging out, disabling the user
 or changing the password ends it at once, even for a copy of the cookie. Failed logins
-are counted in ``login_attempt`` per username and per address.
+are counted in ``login_attempt`` per username and per address. Both tables are
+purged of what is older than :data:`KEPT` by ``geomap retention run`` (:func:`purge`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import psycopg
 
 from geomap.accounts import User
 from geomap.sql import sql
+
+# How long ended sessions and login attempts are kept (for an admin looking into a login).
+KEPT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,14 @@ def record_attempt(conn: psycopg.Connection, username: str, address: str,
                    success: bool) -> None:
     conn.execute("INSERT INTO login_attempt (username, address, success) VALUES (%s, %s, %s)",
                  (username[:100], address[:100], success))
+
+
+def purge(conn: psycopg.Connection, kept: timedelta = KEPT) -> tuple[int, int]:
+    """Delete sessions that ended and login attempts older than ``kept``:
+    (sessions, attempts) deleted. Live sessions and the attempts the rate limit counts
+    are never touched (``kept`` is refused if shorter than a day)."""
+    if kept < timedelta(days=1):
+        raise ValueError("login records are kept at least a day")
+    sessions, attempts = conn.execute(sql("accounts/purge_logins"),
+                                      {"keep_s": kept.total_seconds()}).fetchone()
+    return sessions, attempts

@@ -2,7 +2,8 @@
 
 A closed case (status ``selesai``) is deleted with its personal data once it has been
 closed for longer than the retention period (``GEOMAP_RETENTION_DAYS``, default 1825,
-five years). Previews never confirmed and their rejected-row files go after a day.
+five years). Previews never confirmed and their rejected-row files go after a day;
+ended login sessions and login attempts after a month (:func:`geomap.logins.purge`).
 Each purge is one transaction with its audit row, so a purge that happened is a purge
 that was recorded, and a purge that failed removed nothing.
 """
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 import psycopg
 
-from geomap import audit
+from geomap import audit, logins
 from geomap.ingest import purge_stale
 from geomap.sql import sql
 
@@ -41,6 +42,8 @@ class Purge:
     days: int
     cases: int          # closed cases deleted with their personal data
     stale_uploads: int  # previews discarded with their staged rows
+    sessions: int = 0   # ended login sessions
+    attempts: int = 0   # old login attempts
 
 
 def due(conn: psycopg.Connection, days: int) -> int:
@@ -56,4 +59,5 @@ def run(conn: psycopg.Connection, days: int) -> Purge:
             audit.record(conn, None, "personal.purge", ids, "retention",
                          detail={"days": days, "cases": len(ids)})
     stale = purge_stale(conn, STALE_UPLOADS)
-    return Purge(days, len(ids), stale)
+    sessions, attempts = logins.purge(conn)
+    return Purge(days, len(ids), stale, sessions, attempts)

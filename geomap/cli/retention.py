@@ -20,7 +20,8 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 def run(days: int | None, dry_run: bool) -> None:
     """Delete closed cases (selesai) closed longer ago than the retention period, with
-    their personal data, and stale upload previews. Audited."""
+    their personal data, stale upload previews, ended login sessions and old login
+    attempts. Audited."""
     try:
         days = days or policy.retention_days()
     except ValueError as exc:
@@ -33,4 +34,6 @@ def run(days: int | None, dry_run: bool) -> None:
             return
         done = policy.run(conn, days)
     click.echo(f"Dihapus / deleted: {done.cases} kasus selesai / closed cases (> {days} hari / "
-               f"days); {done.stale_uploads} pratinjau basi / stale previews.")
+               f"days); {done.stale_uploads} pratinjau basi / stale previews; "
+               f"{done.sessions} sesi login berakhir / ended login sessions, {done.attempts} "
+               f"percobaan login lama / old login attempts.")
