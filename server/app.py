@@ -12,7 +12,7 @@ from flask import Flask
 
 from geomap.config import secret_key
 from geomap.db import database_url
-from server import compression, db, errors
+from server import compression, db, errors, serving
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -41,10 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
-        POOL_MAX_SIZE=10,
+        POOL_MAX_SIZE=serving.pool_size(),
+        PROXIES=serving.proxies(),
     )
     if config:
         app.config.update(config)
+    serving.init_app(app)
     db.init_app(app)
     errors.init_app(app)
     compression.init_app(app)

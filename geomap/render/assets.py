@@ -37,6 +37,9 @@ VENDOR: dict[str, str] = {
     # geomap's own drawing code and styles.
     "geomap_js": "geomap/map.js",
     "geomap_css": "geomap/map.css",
+    # What the PSKS overlays (resources, coverage, gap) share: the psks filter, styles.
+    "geomap_psks_js": "geomap/psks.js",
+    "geomap_psks_css": "geomap/psks.css",
 }
 
 # What every map page loads, in place of folium's defaults: Leaflet, VectorGrid (for the

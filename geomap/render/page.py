@@ -20,7 +20,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from geomap.render.area import Area
-from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, links
+from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, Requires, links
 from geomap.render.strings import text
 from layers.overlays import Overlay
 from layers.registry import Layer
@@ -154,4 +154,6 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
         OverlayScripts([(name, name) for name in vendor]
                        + [(f"geomap_overlay_{o.name}", static_url(o.script))
                           for o, _ in panel.overlays]).add_to(fmap)
+    # The Export button and its dialog (server/static/geomap/export.js), after map.js.
+    Requires("geomap_export_js", "geomap_export_css").add_to(fmap)
     return figure.render()

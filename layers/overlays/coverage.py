@@ -1,0 +1,138 @@
+"""The Coverage overlay: how well PSKS resources reach each desa (E2SFCA), and TKSK load.
+
+The figures are :mod:`geomap.analysis.access`'s, for the page's case filter and
+``?psks=`` (one PSKS category, several, or all): each desa's E2SFCA score as a
+choropleth (classes by the page's method), the share of the filter's cases with at
+least one resource in reach, each kecamatan's cases per active TKSK, and the
+kecamatan without one (the page hatches them).
+
+Privacy: case counts come from the same :func:`count_table` as the PMKS choropleth,
+suppressed for a planner ("<5", "*"), so a caseload is hidden when its count is (the
+ratio would give the count back). The exact demand per desa never leaves the server.
+The share in reach is withheld from a planner when the cases in or out of reach
+number 1 to threshold-1 (with the area total it would be a small count).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from geomap.analysis.access import Caseload, Coverage, coverage, tksk_caseload
+from geomap.analysis.area import AreaNotFound, load_area
+from geomap.analysis.classify import classify
+from geomap.analysis.counts import CountTable, count_table
+from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette
+from layers.overlays import psks as psks_param
+from layers.overlays.resources import VENDOR, psks_of, texts
+from layers.registry import LOGGED_IN, Text
+
+TITLE = Text("Cakupan layanan (E2SFCA)", "Service coverage (E2SFCA)")
+MEASURE = Text("Skor aksesibilitas: kapasitas per kasus dalam jangkauan",
+               "Accessibility score: capacity per case in reach")
+SHARE = Text("Kasus dengan minimal satu sumber daya dalam jangkauan: {}",
+             "Cases with at least one resource in reach: {}")
+SHARE_HIDDEN = Text("disembunyikan (jumlah kecil)", "hidden (small count)")
+NO_TKSK = Text("Kecamatan tanpa TKSK (arsir)", "Kecamatan without a TKSK (hatched)")
+NO_CASES = Text("tidak ada kasus", "no cases")
+TEXTS = {"score": Text("Skor E2SFCA", "E2SFCA score"), "kecamatan": Text("Kecamatan", "Kecamatan"),
+         "kecamatan_cases": Text("Kasus di kecamatan", "Cases in the kecamatan"),
+         "caseload": Text("Beban TKSK", "TKSK caseload"),
+         "per_tksk": Text("kasus/TKSK", "cases/TKSK"), "cases": Text("kasus", "cases"),
+         "no_tksk": Text("tanpa TKSK", "no TKSK")}
+CMAP = "YlGnBu"  # more coverage, darker (need is YlOrRd on the PMKS choropleth)
+NO_TKSK_COLOR = "#d7301f"
+
+
+@dataclass
+class Access:
+    """Everything the Coverage and Gap overlays compute for one query."""
+
+    coverage: Coverage
+    table: CountTable  # the filter's counts, suppressed for a planner
+    caseload: Caseload
+    psks: tuple[str, ...] | None
+
+
+def compute(query: OverlayQuery) -> Access:
+    """E2SFCA for the query's area, filter and PSKS categories, with its count table."""
+    chosen = psks_of(query)
+    try:
+        area = load_area(query.conn, query.area)
+    except AreaNotFound as exc:
+        raise BadParameter(str(exc)) from None
+    cov = coverage(query.conn, area, query.cases, chosen)
+    table = count_table(query.conn, query.cases, suppress=query.suppressed)
+    return Access(cov, table, tksk_caseload(query.conn, table, area), chosen)
+
+
+def finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: None instead."""
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def share_in_reach(access: Access) -> float | None:
+    """The share of cases in reach, None when there are none or when, for a planner, the
+    cases in or out of reach are a small count."""
+    cov, table = access.coverage, access.table
+    if not cov.cases:
+        return None
+    if table.suppressed:
+        small = range(1, table.threshold)
+        if (cov.cases_in_reach in small or cov.cases - cov.cases_in_reach in small
+                or not table.total_label.isdigit()):
+            return None
+    return cov.share_in_reach
+
+
+def kecamatan_rows(access: Access) -> list[dict[str, Any]]:
+    """Each kecamatan's cases (as the count table shows them), TKSK and caseload."""
+    k = access.caseload.kecamatan
+    return [{"code": code, "name": name, "cases": label, "tksk": int(tksk),
+             "caseload": finite(load)}
+            for code, name, label, tksk, load in zip(k["code"], k["name"], k["label"],
+                                                     k["tksk"], k["caseload"], strict=True)]
+
+
+def build(query: OverlayQuery) -> dict[str, Any]:
+    access = compute(query)
+    desa = access.coverage.desa
+    cls, classes = classify(desa["score"].to_numpy(float), query.method, query.k)
+    colors = palette(len(classes.breaks), CMAP)
+    units = {code: {"value": round(float(score), 4), "cls": int(c)}
+             for code, score, c in zip(desa["code"], desa["score"], cls, strict=True)}
+    lows = [classes.minimum, *classes.breaks[:-1]] if classes.breaks else []
+    entries = [{"label": f"{lo:.2f}–{hi:.2f}", "color": color, "count": n}
+               for lo, hi, color, n in zip(lows, classes.breaks, colors, classes.counts,
+                                           strict=True)]
+    share = share_in_reach(access)
+    if not access.coverage.cases:
+        share_text = NO_CASES(query.lang)
+    else:
+        share_text = f"{share:.1%}" if share is not None else SHARE_HIDDEN(query.lang)
+    without = access.caseload.without_tksk
+    entries.append({"label": NO_TKSK(query.lang), "color": NO_TKSK_COLOR, "outline": True,
+                    "hatch": True, "count": len(without)})
+    return {
+        "level": "desa", "units": units, "psks": list(access.psks) if access.psks else None,
+        "colors": colors, "breaks": classes.breaks, "method": classes.method,
+        "share_in_reach": share, "cases": access.table.total_label,
+        "kecamatan": kecamatan_rows(access), "without_tksk": without,
+        "categories": psks_param.categories(query.lang), "texts": texts(TEXTS, query.lang),
+        "legend": legend(TITLE(query.lang), entries,
+                         [MEASURE(query.lang), SHARE(query.lang).format(share_text)]),
+    }
+
+
+OVERLAY = Overlay(
+    name="coverage",
+    title=TITLE,
+    roles=LOGGED_IN,
+    kind="units",
+    build=build,
+    description=MEASURE,
+    order=310,
+    filters=("categories", "period", "method", "psks"),
+    vendor=VENDOR,
+)

@@ -1,0 +1,75 @@
+"""The Coverage overlay in headless Chromium: desa coloured by E2SFCA class with a legend
+that matches the analysis for the filter in the link, the share of cases in reach from
+PostGIS distances, the kecamatan without a TKSK hatched and each kecamatan's caseload."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geomap.analysis.access import coverage
+from geomap.analysis.area import load_area
+from geomap.analysis.classify import classify
+from geomap.analysis.filters import CaseFilter
+from tests.browser_fixtures import ARTIFACTS
+from tests.overlay_fixtures import demo, log_in_page, open_overlay
+from tests.test_overlay_coverage_http import IN_REACH
+
+pytestmark = pytest.mark.browser
+__all__ = ["demo"]
+
+DESA_FILL = """() => {
+  const layer = window.geomap.state.layers.desa, out = {};
+  for (const key in layer._vectorTiles) {
+    const feats = layer._vectorTiles[key]._features;
+    for (const id in feats) { out[id] = feats[id].feature.options.fillColor; }
+  }
+  return out;
+}"""
+
+
+def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, users):
+    page = browser_page.page
+    log_in_page(browser_page, users["dinas"])
+    open_overlay(browser_page, "coverage", "?area=32.04&psks=LKS&method=equal_interval&k=4")
+    page.wait_for_function("() => window.geomap.state.overlays.coverage.hatched")
+    # The legend's classes: the analysis of the same filter, classified the same way.
+    with demo.connect() as conn:
+        cov = coverage(conn, load_area(conn, "32.04"), CaseFilter("32.04"), ("LKS",))
+        cases, in_reach = conn.execute(IN_REACH, {"cats": ["LKS"]}).fetchone()
+        without = [r[0] for r in conn.execute(
+            "SELECT k.code FROM region k WHERE k.level = 'kecamatan' AND NOT EXISTS ("
+            " SELECT 1 FROM psks_resource r WHERE r.kecamatan_code = k.code AND r.active"
+            " AND r.category_code = 'TKSK') ORDER BY 1").fetchall()]
+    cls, classes = classify(cov.desa["score"].to_numpy(), "equal_interval", 4)
+    lines = page.locator(".geomap-legend-coverage .geomap-legend-class")
+    assert lines.count() == len(classes.breaks) + 1  # and the kecamatan without TKSK
+    lows = [classes.minimum, *classes.breaks[:-1]]
+    for i, (lo, hi) in enumerate(zip(lows, classes.breaks, strict=True)):
+        assert lines.nth(i).locator(".geomap-legend-label").inner_text() == f"{lo:.2f}–{hi:.2f}"
+        assert lines.nth(i).locator(".geomap-legend-count").inner_text() == \
+            f"({np.sum(cls == i)})"
+    notes = page.locator(".geomap-legend-coverage").inner_text()
+    assert f"{in_reach / cases:.1%}" in notes
+    # Every desa drawn in its class's colour.
+    colors = page.evaluate("() => window.geomap.state.overlays.coverage.data.colors")
+    fills = page.evaluate(DESA_FILL)
+    expected = dict(zip(cov.desa["code"], (colors[c] for c in cls), strict=True))
+    assert len(fills) == len(expected) and all(fills[c] == expected[c] for c in fills)
+    # Kecamatan without an active TKSK: hatched, outlined, their badge says so.
+    assert len(without) == 3
+    hatched = page.evaluate("() => window.geomap.state.overlays.coverage.hatched.getLayers()"
+                            ".map(l => l.feature.properties.code).sort()")
+    assert hatched == without
+    assert page.locator("path.geomap-no-tksk").count() == 3
+    assert page.locator("path.geomap-no-tksk").first.get_attribute("fill") == \
+        "url(#geomap-hatch)"
+    assert page.locator(".geomap-caseload-none").count() == 3
+    assert page.locator(".geomap-caseload").count() == 31
+    page.screenshot(path=str(ARTIFACTS / "test_coverage_overlay_on.png"))
+    # Off: the desa get their own style back and the marks go.
+    page.locator(".leaflet-control-layers-overlays").get_by_label(
+        "Cakupan layanan (E2SFCA)", exact=True).uncheck()
+    assert page.locator("path.geomap-no-tksk").count() == 0
+    assert page.locator(".geomap-caseload").count() == 0
+    assert set(page.evaluate(DESA_FILL).values()) != set(colors)
