@@ -27,6 +27,7 @@ BLUEPRINTS: list[str] = [
     "server.cases:bp", "server.cases_api:bp",
     "server.admin:bp",
     "server.resources:bp", "server.resources_api:bp",
+    "server.exports:bp",
     "server.map_api:bp",
     "server.openapi:bp",
 ]

@@ -55,6 +55,16 @@ def category_code(value: str | None) -> str | None:
     return match.category.code
 
 
+def category_codes(args: MultiDict) -> tuple[str, ...] | None:
+    """Several PMKS categories: ``categories=KM,AT`` (codes, numbers or names; absent,
+    ``all`` or ``semua`` = all), else the single ``category``; None for all."""
+    raw = (args.get("categories") or "").strip()
+    if raw.lower() in ("", "all", "semua"):
+        one = category_code(args.get("category"))
+        return (one,) if one else None
+    return tuple(dict.fromkeys(category_code(p) for p in raw.split(",") if p.strip())) or None
+
+
 def case_filter(args: MultiDict) -> CaseFilter:
     """``category``, ``from``, ``to``, ``area`` (a region code), ``limit``, ``offset``."""
     within = (args.get("area") or "").strip() or None

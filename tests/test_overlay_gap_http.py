@@ -62,8 +62,13 @@ def test_dinas_table_and_classes(demo, users, login_as):
     # The legend is the 3x3 grid.
     grid = body["legend"]["entries"]
     assert body["legend"]["bivariate"] is True
-    assert [(e["need"], e["coverage"]) for e in grid] == [(n, c) for n in range(3)
+    # (need from high, the grid's top row, to low; coverage from low to high)
+    assert [(e["need"], e["coverage"]) for e in grid] == [(n, c) for n in (2, 1, 0)
                                                          for c in range(3)]
+    for entry in grid:
+        assert entry["count"] == sum(1 for u in body["units"].values()
+                                     if (u["need"], u["coverage"]) == (entry["need"],
+                                                                       entry["coverage"]))
     # The top row is among the neediest and least covered.
     top = body["units"][ranked[0]["code"]]
     assert top["need"] == 2 and top["coverage"] == 0

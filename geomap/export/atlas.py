@@ -8,6 +8,7 @@ neighbouring desa around it, and its inset is the kabupaten with this kecamatan 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -17,8 +18,12 @@ from geomap.export.page import PageSpec, render
 from geomap.export.source import LAYER_TITLES, MapData
 
 
-def write_atlas(data: MapData, spec: PageSpec, out: Path | str) -> int:
-    """Write the atlas PDF; returns the number of pages (one per kecamatan)."""
+def write_atlas(data: MapData, spec: PageSpec, out: Path | str,
+                progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the atlas PDF; returns the number of pages (one per kecamatan).
+
+    ``progress(done, total)`` is called after each page (the web app's export job shows
+    it: an atlas of a kabupaten takes tens of seconds)."""
     kecamatan = data.kecamatan.sort_values("code")
     title = spec.title or LAYER_TITLES[data.layer]
     inset = kecamatan[["code", "geometry"]].copy()
@@ -34,4 +39,6 @@ def write_atlas(data: MapData, spec: PageSpec, out: Path | str) -> int:
             pdf.savefig(fig)
             plt.close(fig)
             pages += 1
+            if progress is not None:
+                progress(pages, len(kecamatan))
     return pages

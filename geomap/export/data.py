@@ -24,7 +24,7 @@ import psycopg
 import shapely
 
 from geomap.analysis.area import Area, load_area
-from geomap.analysis.choropleth import choropleth
+from geomap.analysis.choropleth import Choropleth, choropleth
 from geomap.analysis.classify import Method
 from geomap.analysis.counts import CountTable, count_table
 from geomap.analysis.filters import CaseFilter
@@ -50,16 +50,23 @@ class Aggregates:
         out = {}
         for name, layer in self.layers.items():
             frame = pd.DataFrame(layer.drop(columns="geometry"))
-            if name == "resources" and len(layer):
+            if name in ("resources", "cases") and len(layer):  # points
                 frame["lon"], frame["lat"] = layer.geometry.x.round(6), layer.geometry.y.round(6)
             out[name] = frame
         return out
 
 
 def _choropleth_layer(conn: psycopg.Connection, table: CountTable, area: Area, level: str,
-                      method: Method) -> gpd.GeoDataFrame:
-    layer = choropleth(table, level, method)  # type: ignore[arg-type]
-    units = table.desa if level == "desa" else table.kecamatan
+                      method: Method, k: int = 5) -> gpd.GeoDataFrame:
+    layer = choropleth(table, level, method, k)  # type: ignore[arg-type]
+    return choropleth_frame(conn, table, layer, area)
+
+
+def choropleth_frame(conn: psycopg.Connection, table: CountTable, layer: Choropleth,
+                     area: Area, simplify: float = 0) -> gpd.GeoDataFrame:
+    """The polygons of ``layer``'s level (EPSG:4326) with its published columns: ``cases``
+    (the label), ``value``, ``class`` and ``class_label``; ``count`` only unsuppressed."""
+    units = table.desa if layer.level == "desa" else table.kecamatan
     rows = layer.rows.drop(columns=["categories"]).rename(columns={"label": "cases"})
     rows["measure"] = layer.measure
     labels = dict(enumerate(layer.classes.labels))
@@ -67,8 +74,8 @@ def _choropleth_layer(conn: psycopg.Connection, table: CountTable, area: Area, l
     if not table.suppressed:
         rows["count"] = units["count"].to_numpy()
     rows["population"] = units["population"].to_numpy()
-    shapes = polygons(conn, area.code, level, WGS84, simplify=0)[["code", "area_km2",
-                                                                   "geometry"]]
+    shapes = polygons(conn, area.code, layer.level, WGS84, simplify=simplify)[
+        ["code", "area_km2", "geometry"]]
     return shapes.merge(rows.rename(columns={"cls": "class"}), on="code", how="inner")
 
 
@@ -98,13 +105,15 @@ def _coverage(conn: psycopg.Connection, area: Area, where: CaseFilter, table: Co
 
 
 def aggregates(conn: psycopg.Connection, where: CaseFilter, *, suppress: bool,
-               method: Method = "quantiles", with_coverage: bool = True) -> Aggregates:
+               method: Method = "quantiles", with_coverage: bool = True,
+               k: int = 5) -> Aggregates:
     """Every aggregated layer of the filter's area."""
     area = load_area(conn, where.area)
     table = count_table(conn, where, suppress=suppress)
-    desa = _choropleth_layer(conn, table, area, "desa", method)
+    desa = _choropleth_layer(conn, table, area, "desa", method, k)
     layers = {"choropleth_desa": desa,
-              "choropleth_kecamatan": _choropleth_layer(conn, table, area, "kecamatan", method),
+              "choropleth_kecamatan": _choropleth_layer(conn, table, area, "kecamatan", method,
+                                                        k),
               "resources": _resources(conn, area)}
     out = Aggregates(area, layers, suppress)
     if with_coverage:

@@ -40,6 +40,9 @@ VENDOR: dict[str, str] = {
     # What the PSKS overlays (resources, coverage, gap) share: the psks filter, styles.
     "geomap_psks_js": "geomap/psks.js",
     "geomap_psks_css": "geomap/psks.css",
+    # The Export button and dialog (issue 5), loaded after map.js.
+    "geomap_export_js": "geomap/export.js",
+    "geomap_export_css": "geomap/export.css",
 }
 
 # What every map page loads, in place of folium's defaults: Leaflet, VectorGrid (for the

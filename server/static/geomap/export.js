@@ -1,0 +1,197 @@
+/*
+ * The map page's Export button: a small dialog (what to make, paper, orientation, title)
+ * that exports what is on screen, made on the server (POST /api/exports, see
+ * server/exports.py) as a job whose progress it shows, then downloads the file.
+ *
+ * "What is on screen" is read when the dialog is sent, never remembered: the filters
+ * from the URL's query string (area, categories, from, to, level, method, k: map.js
+ * keeps them there), the page's area from its config, and whether the choropleth
+ * overlay is on from window.geomap.state. The server applies the caller's role and
+ * area to all of it (a planner's file is suppressed like its map).
+ *
+ * The button appears only for a logged-in viewer (GET /api/exports/options says
+ * {allowed: false} to visitors). Texts come from the server in the page's language and
+ * go in with textContent.
+ */
+(function () {
+  'use strict';
+
+  var FILTER_KEYS = ['area', 'categories', 'category', 'from', 'to', 'level', 'method', 'k'];
+  var POLL_MS = 500;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function getJson(url) {
+    return fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) { throw body; }
+          return body;
+        });
+      });
+  }
+
+  // The layer the page shows: the PMKS choropleth at the filter's level when that overlay
+  // is on, otherwise the boundaries.
+  function shownLayer(state, level) {
+    var on = function (name) {
+      return state && state.layers[name] && state.map.hasLayer(state.layers[name]);
+    };
+    if (on('choropleth')) { return 'choropleth-' + (level === 'kecamatan' ? 'kecamatan' : 'desa'); }
+    return 'boundaries';
+  }
+
+  // The page's state now: its filters (URL) and layer (map), as form fields.
+  function pageState() {
+    var state = window.geomap && window.geomap.state;
+    var search = new URLSearchParams(window.location.search), form = new FormData();
+    FILTER_KEYS.forEach(function (key) {
+      var value = search.get(key);
+      if (value) { form.set(key, value); }
+    });
+    if (!form.has('area') && state && state.config.area.code) {
+      form.set('area', state.config.area.code);
+    }
+    form.set('layer', shownLayer(state, search.get('level')));
+    return form;
+  }
+
+  function select(name, label, choices) {
+    var wrap = element('label', 'geomap-export-field', label);
+    var box = element('select');
+    box.name = name;
+    choices.forEach(function (choice) {
+      var option = element('option', null, choice[1]);
+      option.value = choice[0];
+      box.appendChild(option);
+    });
+    wrap.appendChild(box);
+    return wrap;
+  }
+
+  function dialog(options) {
+    var t = options.texts, box = element('form', 'geomap-export geomap-box');
+    box.hidden = true;
+    box.setAttribute('aria-label', t.title);
+    box.appendChild(element('h2', null, t.title));
+    var formats = [];
+    Object.keys(options.kinds).forEach(function (kind) {
+      options.kinds[kind].forEach(function (fmt) {
+        var key = 'fmt.' + kind + '-' + fmt;
+        formats.push([kind + ':' + fmt, t[key] || (kind + ' ' + fmt)]);
+      });
+    });
+    box.appendChild(select('what', t.format, formats));
+    box.appendChild(select('paper', t.paper, [['A4', 'A4'], ['A3', 'A3']]));
+    box.appendChild(select('orientation', t.orientation,
+                           [['landscape', t.landscape], ['portrait', t.portrait]]));
+    var title = element('label', 'geomap-export-field', t.heading), input = element('input');
+    input.name = 'title';
+    input.maxLength = 120;
+    title.appendChild(input);
+    box.appendChild(title);
+    var buttons = element('div', 'geomap-export-buttons');
+    var go = element('button', 'geomap-export-start', t.start);
+    go.type = 'submit';
+    var close = element('button', 'geomap-export-close', t.cancel);
+    close.type = 'button';
+    buttons.appendChild(go);
+    buttons.appendChild(close);
+    box.appendChild(buttons);
+    var status = element('p', 'geomap-export-status');
+    status.setAttribute('role', 'status');
+    box.appendChild(status);
+    close.addEventListener('click', function () { box.hidden = true; });
+    box.addEventListener('submit', function (e) {
+      e.preventDefault();
+      send(options, box, status, go);
+    });
+    return box;
+  }
+
+  function send(options, box, status, go) {
+    var t = options.texts, form = pageState(), what = box.elements.what.value.split(':');
+    form.set('kind', what[0]);
+    form.set('format', what[1]);
+    form.set('paper', box.elements.paper.value);
+    form.set('orientation', box.elements.orientation.value);
+    if (box.elements.title.value.trim()) { form.set('title', box.elements.title.value.trim()); }
+    go.disabled = true;
+    status.textContent = t.working;
+    fetch(options.create_url, {method: 'POST', body: form, credentials: 'same-origin',
+                               headers: {'X-CSRFToken': options.csrf_token,
+                                         Accept: 'application/json'}})
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) { throw body; }
+          return body;
+        });
+      })
+      .then(function (job) { poll(options, job, status, go); })
+      .catch(function (error) { failed(t, status, go, error); });
+  }
+
+  function poll(options, job, status, go) {
+    var t = options.texts;
+    if (job.state === 'done') {
+      go.disabled = false;
+      status.textContent = '';
+      var link = element('a', 'geomap-export-download', t.ready + ' ' + job.download_name);
+      link.href = job.file_url;
+      link.download = job.download_name;
+      status.appendChild(link);
+      window.geomap.lastExport = job;
+      link.click();
+      return;
+    }
+    if (job.state === 'failed') { failed(t, status, go, {error: {detail: job.error}}); return; }
+    status.textContent = t.working + ' ' + job.percent + '%';
+    window.setTimeout(function () {
+      getJson(job.status_url).then(function (next) { poll(options, next, status, go); })
+        .catch(function (error) { failed(t, status, go, error); });
+    }, POLL_MS);
+  }
+
+  function failed(t, status, go, error) {
+    go.disabled = false;
+    var detail = error && error.error ? (error.error.detail || error.error.message_en) : '';
+    status.textContent = t.failed + (detail ? ': ' + detail : '');
+  }
+
+  function install(options) {
+    var state = window.geomap && window.geomap.state;
+    if (!state || !options.allowed) { return; }
+    var control = L.control({position: 'topleft'});
+    control.onAdd = function () {
+      var wrap = element('div', 'geomap-export-control');
+      var button = element('button', 'geomap-export-button geomap-box', options.texts.export);
+      button.type = 'button';
+      var box = dialog(options);
+      button.addEventListener('click', function () { box.hidden = !box.hidden; });
+      wrap.appendChild(button);
+      wrap.appendChild(box);
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
+    control.addTo(state.map);
+  }
+
+  function init() {
+    var state = window.geomap && window.geomap.state;
+    var lang = state ? state.config.lang : 'id';
+    getJson('/api/exports/options?lang=' + encodeURIComponent(lang)).then(install)
+      .catch(function (error) { console.error('geomap export: ' + JSON.stringify(error)); });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+}());

@@ -1,0 +1,149 @@
+"""Exports in headless Chromium: the map page's Export button makes the PDF of what is on
+screen (nothing leaves 127.0.0.1), and the standalone HTML map opens from file:// with
+the network blocked, drawing every polygon and its legend."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.browser_fixtures import ARTIFACTS
+from tests.export_fixtures import pdf_text, rasterise, seed
+
+pytestmark = pytest.mark.browser
+
+CONTROL = ".leaflet-control-layers-overlays"
+CHOROPLETH = "PMKS per wilayah"
+
+
+def login(browser_page, user, path: str) -> None:
+    page = browser_page.page
+    browser_page.goto("/login?next=" + path.replace("?", "%3F").replace("&", "%26"))
+    page.fill("#username", user.username)
+    page.fill("#password", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/map?**")
+    browser_page.wait_for_layers("kecamatan", "desa")
+
+
+def test_export_button_downloads_the_map_on_screen(browser_page, users, bandung_db, cli,
+                                                   tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOMAP_VAR_DIR", str(tmp_path / "var"))
+    seed(bandung_db, cli)
+    login(browser_page, users["dinas"], "/map?area=32.04&categories=KM,AT&level=kecamatan")
+    page = browser_page.page
+    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
+    page.wait_for_function("() => window.geomap.state.loaded.choropleth === true",
+                           timeout=30_000)
+    page.click(".geomap-export-button")
+    dialog = page.locator("form.geomap-export")
+    dialog.locator("select[name=what]").select_option("map:pdf")
+    dialog.locator("select[name=paper]").select_option("A4")
+    dialog.locator("select[name=orientation]").select_option("portrait")
+    dialog.locator("input[name=title]").fill("Rapat Bupati Bandung")
+    with page.expect_download(timeout=120_000) as download:
+        dialog.locator("button[type=submit]").click()
+    pdf = tmp_path / "export.pdf"
+    download.value.save_as(pdf)
+    assert download.value.suggested_filename.startswith(
+        "geomap_map_choropleth-kecamatan_32.04_")
+    # The first page as a reader shows it: the title in its text, ink in the title's band.
+    assert "Rapat Bupati Bandung" in pdf_text(pdf, 1)
+    first = rasterise(pdf, tmp_path, dpi=40)[0]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "export_button_page1.png").write_bytes(first.read_bytes())
+    image = Image.open(first).convert("L")
+    width, height = image.size
+    assert height > width  # portrait, as chosen
+    band = image.crop((0, 0, width // 2, int(height * 0.06)))
+    assert min(band.getdata()) < 80  # dark title text at the top
+    # The job was made from the page's state: its filters and the layer on screen.
+    params = bandung_db.scalar("SELECT params FROM export_job")
+    assert params["categories"] == "KM,AT" and params["level"] == "kecamatan"
+    assert params["layer"] == "choropleth-kecamatan" and params["area"] == "32.04"
+    assert page.locator(".geomap-export-download").count() == 1
+
+
+def test_visitors_get_no_export_button(browser_page, bandung_db):
+    browser_page.goto("/map?area=32.04")
+    browser_page.wait_for_layers("kecamatan", "desa")
+    browser_page.page.wait_for_load_state("networkidle")
+    assert browser_page.page.locator(".geomap-export-button").count() == 0
+
+
+def _open_offline(chromium, path: Path, name: str) -> tuple[int, list[str], list[str], object]:
+    """Open ``path`` from file:// with every request aborted; returns the polygons drawn,
+    the requests tried, the console errors and the page (closed by the caller)."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 800})
+    tried: list[str] = []
+    errors: list[str] = []
+
+    def block(route):
+        if route.request.url.startswith("file://") and route.request.url.endswith(path.name):
+            route.continue_()
+            return
+        tried.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("path.leaflet-interactive")
+    count = page.locator("path.leaflet-interactive").count()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    return count, tried, errors, (context, page)
+
+
+def test_standalone_html_opens_offline(bandung_db, cli, chromium, tmp_path):
+    seed(bandung_db, cli)
+    out = tmp_path / "desa.html"
+    done = cli(bandung_db, "export", "html", "--area", "32.04", "--as", "dinas", str(out))
+    assert done.code == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["features"] == 280 and report["suppressed"] is False
+    count, tried, errors, (context, page) = _open_offline(chromium, out, "export_html_dinas")
+    try:
+        assert count == 280 and not tried and not errors
+        legend = page.locator("#geomap-legend")
+        assert legend.is_visible()
+        assert legend.locator(".gm-entry").count() >= 3
+        assert "PMKS" in legend.inner_text()
+        page.locator("path.leaflet-interactive").nth(5).hover()
+        assert page.locator(".leaflet-tooltip").is_visible()
+    finally:
+        context.close()
+
+    # The planner's file: kecamatan, suppressed, no personal data nor any case point.
+    planner = tmp_path / "kec.html"
+    done = cli(bandung_db, "export", "html", "--area", "32.04", "--layer",
+               "choropleth-kecamatan", "--categories", "FM", str(planner))
+    assert done.code == 0, done.stderr
+    count, tried, errors, (context, page) = _open_offline(chromium, planner, "export_html_planner")
+    try:
+        assert count == 31 and not tried and not errors
+        assert page.locator("#geomap-legend").is_visible()
+    finally:
+        context.close()
+    text = planner.read_text(encoding="utf-8")
+    with bandung_db.connect() as conn:
+        persons = conn.execute("SELECT name, nik, phone FROM case_person LIMIT 200").fetchall()
+        points = conn.execute("SELECT ST_X(geom), ST_Y(geom) FROM pmks_case LIMIT 500").fetchall()
+    assert not [p for person in persons for p in person if p and p in text]
+    assert not [xy for xy in points if f"{xy[0]:.5f}" in text and f"{xy[1]:.5f}" in text]
+    assert '"count"' not in text  # the planner's file has labels, never exact counts
+
+
+def test_html_export_file_is_one_self_contained_page(bandung_db, cli, tmp_path):
+    out = tmp_path / "b.html"
+    done = cli(bandung_db, "export", "html", "--area", "32.04.05", "--layer", "boundaries",
+               str(out))
+    assert done.code == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "<script src=" not in text and 'rel="stylesheet"' not in text
+    assert "L.map(" in text or "L.map (" in text  # Leaflet's code is in the page itself
