@@ -48,11 +48,12 @@ TARGETS = {"api": (100_000, 10.0), "cli": (1_000_000, 60.0)}
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def synthetic_csv(conn, n: int, seed: int = 5) -> bytes:
-    """``n`` rows near desa label points (jitter ~150 m), 70 % with a unique valid NIK."""
+def synthetic_csv(conn, n: int, seed: int = 5, area: str = AREA) -> bytes:
+    """``n`` rows near the label points of the desa in ``area`` (jitter ~150 m), 70 % with
+    a unique valid NIK."""
     desa = conn.execute("SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, ST_PointOnSurface(geom)"
                         " AS p FROM region WHERE level = 'desa' AND code LIKE %s) s ORDER BY 1",
-                        (AREA + ".%",)).fetchall()
+                        (area + ".%",)).fetchall()
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, len(desa), n)
     codes = np.array([d[0] for d in desa], dtype=object)[pick]
