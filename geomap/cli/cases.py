@@ -9,6 +9,7 @@ is required: an import with no area limit would accept a point anywhere.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from geomap import codes, ingest
 from geomap import db as database
 from geomap.accounts import get_user
 from geomap.cli.common import connection, fail
+from geomap.ingest.bulk import PIECE_ROWS, import_file
 
 SHOWN_ERRORS = 50  # without --json, the first errors printed
 
@@ -37,13 +39,19 @@ def cases() -> None:
 @click.option("--rejected", type=click.Path(dir_okay=False, path_type=Path),
               help="Tulis baris yang ditolak ke berkas ini / write the rejected rows here "
                    "(same format as the input, with a reason column).")
+@click.option("--piece-rows", type=click.IntRange(min=1), default=PIECE_ROWS,
+              show_default=True,
+              help="Baris per bagian yang diperiksa sekaligus / rows checked at a time "
+                   "(bounds the memory of a large CSV).")
 def import_command(path: Path, username: str | None, area: str | None, dry_run: bool,
-                   as_json: bool, rejected: Path | None) -> None:
+                   as_json: bool, rejected: Path | None, piece_rows: int) -> None:
     """Import PMKS cases from a CSV, XLSX or GeoJSON file.
 
     Every row is checked first; the valid rows are stored in one transaction (none
     with --dry-run). Rows already stored are reported as duplicates, so importing
-    the same file twice adds nothing the second time.
+    the same file twice adds nothing the second time. A large CSV is checked a piece
+    at a time (duplicates are still found across the whole file), with a progress
+    bar on stderr.
     """
     if bool(username) == bool(area):
         fail("pakai --as PENGGUNA atau --area KODE (salah satu) / give either --as USER or "
@@ -63,10 +71,13 @@ def import_command(path: Path, username: str | None, area: str | None, dry_run: 
                 user = ingest.SystemImport(codes.normalise(area))
             except codes.InvalidCode as exc:
                 fail(str(exc))
+        rows = max(1, upload.data.count(b"\n"))  # about the rows of a CSV, for the bar
         try:
-            run = ingest.check if dry_run else ingest.stage
-            preview = run(conn, user, upload, connect=database.connect)
-            done = None if dry_run else ingest.confirm(conn, preview.upload_id, user)
+            with click.progressbar(length=rows, file=sys.stderr,
+                                   label="memeriksa / checking") as bar:
+                preview, done = import_file(conn, user, upload, dry_run=dry_run,
+                                            piece_rows=piece_rows, connect=database.connect,
+                                            progress=bar.update)
         except ingest.UploadError as exc:
             fail(f"{exc}\nTidak ada yang disimpan / nothing was stored.")
         except psycopg.Error as exc:  # no SQL nor data in the message: only its kind

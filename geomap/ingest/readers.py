@@ -21,6 +21,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,31 @@ def read(upload: Upload) -> Table:
     return table
 
 
+def read_pieces(upload: Upload, rows: int) -> Iterator[Table]:
+    """The upload as tables of at most ``rows`` rows each, numbered as in the whole file.
+
+    A large CSV is parsed a piece at a time (a million rows as one table of strings
+    would hold gigabytes); every piece has the file's name, format, hash and headers.
+    XLSX and GeoJSON come as one table (their size limit keeps them small).
+    """
+    fmt = detect_format(upload.filename, upload.data)
+    if fmt != "csv":
+        yield read(upload)
+        return
+    digest = hashlib.sha256(upload.data).digest()
+    seen = 0
+    for piece in _csv_frames(upload.data, rows):
+        numbers = np.arange(len(piece)) + seen + 2
+        seen += len(piece)
+        if seen > MAX_ROWS:
+            raise UploadError(f"lebih dari {MAX_ROWS:,} baris / more than {MAX_ROWS:,} rows")
+        table = _finish(piece.fillna(""), numbers, delimiter=piece.attrs["sep"])
+        table.filename, table.format, table.sha256 = upload.filename, fmt, digest
+        yield table
+    if not seen:  # a header alone: the one table, with the whole-file checks
+        yield read(upload)
+
+
 def _finish(frame: pd.DataFrame, rows: np.ndarray, **kwargs) -> Table:
     """Text cells trimmed, formula guards taken off, blank rows dropped, headers mapped."""
     if len(frame.columns) > MAX_COLUMNS:
@@ -198,6 +224,14 @@ def _encoding(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> Table:
+    frame = next(_csv_frames(data, None))
+    # A blank line reads as one empty cell; rows are numbered as a spreadsheet shows them.
+    return _finish(frame.fillna(""), np.arange(len(frame)) + 2, delimiter=frame.attrs["sep"])
+
+
+def _csv_frames(data: bytes, rows: int | None) -> Iterator[pd.DataFrame]:
+    """The CSV's rows as text frames: all in one (``rows`` None) or ``rows`` at a time.
+    Each frame carries its delimiter in ``attrs["sep"]``."""
     encoding = _encoding(data)
     body = data.removeprefix(codecs.BOM_UTF8).strip()
     if not body or (len(body) < 4096 and not _decode(data).strip()):  # Unicode spaces too
@@ -213,14 +247,16 @@ def _read_csv(data: bytes) -> Table:
             and len(next(csv.reader(io.StringIO(first), delimiter=sep), [])) > MAX_COLUMNS):
         raise UploadError(f"lebih dari {MAX_COLUMNS} kolom / more than {MAX_COLUMNS} columns")
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, quotechar='"', engine="c",
-                            na_filter=False, encoding=encoding, encoding_errors="replace")
+        frames = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
+                             skip_blank_lines=False, quotechar='"', engine="c",
+                             na_filter=False, encoding=encoding, encoding_errors="replace",
+                             chunksize=rows)
+        for frame in [frames] if rows is None else frames:
+            frame.attrs["sep"] = sep
+            yield frame
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UploadError(f"CSV tidak dapat dibaca / cannot read the CSV: "
                           f"{str(exc).splitlines()[0][:200]}") from None
-    # A blank line reads as one empty cell; rows are numbered as a spreadsheet shows them.
-    return _finish(frame.fillna(""), np.arange(len(frame)) + 2, delimiter=sep)
 
 
 def _cell_text(value: object) -> str:

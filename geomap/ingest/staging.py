@@ -22,7 +22,7 @@ from geomap.ingest import textops
 from geomap.ingest.output import RejectedFile, rejected_file
 from geomap.ingest.problems import RowError, UploadStateError
 from geomap.ingest.readers import Table, Upload, from_records, read
-from geomap.ingest.validate import NO_JIT, Checked, Uploader, area_limit, check_table
+from geomap.ingest.validate import NO_JIT, NO_NESTLOOP, Checked, Uploader, area_limit, check_table
 from geomap.sql import sql
 
 # How many errors an upload keeps in its stored report (the preview has them all).
@@ -193,30 +193,46 @@ def stage(conn: psycopg.Connection, user: Uploader, source: Upload | Table | lis
     """Check ``source`` and keep it as a preview (``case_upload`` + ``case_staging``)."""
     checked = check_table(conn, user, _as_table(source), today=today, connect=connect)
     preview = _preview(checked, None)
-    table = checked.table
+    with conn.transaction(), conn.cursor() as cur:
+        upload_id = new_upload(cur, user, checked.table)
+        copy_staged(cur, checked.cases, upload_id)
+        settle_upload(cur, upload_id, preview)
+    preview.upload_id = upload_id
+    return preview
+
+
+def new_upload(cur: psycopg.Cursor, user: Uploader, table: Table) -> int:
+    """A ``case_upload`` row for a file about to be staged (counts: :func:`settle_upload`)."""
+    return cur.execute(
+        "INSERT INTO case_upload (user_id, kind, filename, format, sha256, report, area_code) "
+        "VALUES (%s, 'case', %s, %s, %s, '{}', %s) RETURNING id",
+        (user.id, table.filename[:255], table.format, table.sha256,
+         area_limit(user))).fetchone()[0]
+
+
+def copy_staged(cur: psycopg.Cursor, cases: pd.DataFrame, upload_id: int) -> None:
+    """Append checked rows (:attr:`Checked.cases`) to the upload's staged rows."""
+    with cur.copy(f"COPY case_staging (upload_id, {', '.join(STAGING_COLUMNS)}) "
+                  "FROM STDIN WITH (FORMAT csv)") as copy:
+        for piece in _staging_csv(cases, upload_id):
+            copy.write(piece)
+
+
+def settle_upload(cur: psycopg.Cursor, upload_id: int, preview: Preview) -> None:
+    """Store the upload's counts, its report (the first errors) and its rejected file."""
     report = preview.report()
-    counts = pd.Series([e.code for e in checked.errors], dtype=object).value_counts()
+    counts = pd.Series([e.code for e in preview.errors], dtype=object).value_counts()
     stored = {"errors": report["errors"][:STORED_ERRORS],
               "truncated": len(report["errors"]) > STORED_ERRORS,
               "codes": {k: int(v) for k, v in counts.items()}}
-    with conn.transaction(), conn.cursor() as cur:
-        upload_id = cur.execute(
-            "INSERT INTO case_upload (user_id, kind, filename, format, sha256, accepted, "
-            "rejected, report, area_code) VALUES (%s, 'case', %s, %s, %s, %s, %s, %s, %s) "
-            "RETURNING id",
-            (user.id, table.filename[:255], table.format, table.sha256, checked.n_accepted,
-             checked.n_rejected, Jsonb(stored), area_limit(user))).fetchone()[0]
-        with cur.copy(f"COPY case_staging (upload_id, {', '.join(STAGING_COLUMNS)}) "
-                      "FROM STDIN WITH (FORMAT csv)") as copy:
-            for piece in _staging_csv(checked.cases, upload_id):
-                copy.write(piece)
-        if preview.rejected_file is not None:
-            f = preview.rejected_file
-            cur.execute("INSERT INTO case_upload_rejected (upload_id, filename, media_type, "
-                        "content) VALUES (%s, %s, %s, %s)",
-                        (upload_id, f.filename, f.media_type, f.content))
-    preview.upload_id = upload_id
-    return preview
+    cur.execute("UPDATE case_upload SET accepted = %s, rejected = %s, report = %s "
+                "WHERE id = %s", (preview.accepted, preview.rejected, Jsonb(stored),
+                                  upload_id))
+    if preview.rejected_file is not None:
+        f = preview.rejected_file
+        cur.execute("INSERT INTO case_upload_rejected (upload_id, filename, media_type, "
+                    "content) VALUES (%s, %s, %s, %s)",
+                    (upload_id, f.filename, f.media_type, f.content))
 
 
 def _locked_upload(conn: psycopg.Connection, upload_id: int, user: Uploader) -> None:
@@ -236,6 +252,7 @@ def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirm
     area_limit(user)
     with conn.transaction():
         conn.execute(NO_JIT)
+        conn.execute(NO_NESTLOOP)  # the person rows join the staged rows back
         _locked_upload(conn, upload_id, user)
         staged = conn.execute("SELECT count(*) FROM case_staging WHERE upload_id = %s",
                               (upload_id,)).fetchone()[0]

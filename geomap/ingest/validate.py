@@ -75,6 +75,12 @@ _NOTES_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"
 _PHONE = r"^\+?[0-9][0-9 ()./-]{4,31}$"
 # JIT compiling costs seconds on these big one-off statements and saves nothing.
 NO_JIT = "SET LOCAL jit = off"
+# Statements joining an upload's staged rows: case_staging's statistics describe whatever
+# uploads were staged when it was last analysed, so a new upload id looks like one row
+# and the planner picks a nested loop that scans every staged row once per row (100,000
+# rows: minutes of CPU; what stalled the repeated benchmark runs). A hash join is right
+# for any size here.
+NO_NESTLOOP = "SET LOCAL enable_nestloop = off"
 _FIELD_ORDER = ("lat", "lon", "category", "date", "status", "sex", "age_group",
                 "household_size", "notes", "name", "nik", "address", "phone")
 
@@ -194,11 +200,14 @@ def _fmt(values: np.ndarray) -> np.ndarray:
 
 def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
                 today: date | None = None,
-                connect: Callable[[], psycopg.Connection] | None = None) -> Checked:
+                connect: Callable[[], psycopg.Connection] | None = None,
+                staged_upload: int | None = None) -> Checked:
     """Check every row of ``table`` for ``user``; read the database, write nothing.
 
     ``connect`` (a function returning a new connection) lets the desa assignment of a
-    large table run on every core.
+    large table run on every core. ``staged_upload``: ``table`` is a piece of a file
+    whose earlier pieces are staged under that upload (same transaction), and a repeat
+    of one of their rows is a duplicate within the file.
     """
     area = area_limit(user)
     today = today or today_in_indonesia()
@@ -332,7 +341,7 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     fingerprint = np.full(n, None, dtype=object)
     fingerprint[ok] = _fingerprints(category[ok], lon[ok], lat[ok], recorded[ok],
                                     nik_hash[ok], texts["name"][ok])
-    _duplicates(conn, errors, ok, fingerprint, nik_hash, category, status)
+    _duplicates(conn, errors, ok, fingerprint, nik_hash, category, status, staged_upload)
 
     accepted = ~errors.bad
 
@@ -382,8 +391,9 @@ def _fingerprints(category: np.ndarray, lon: np.ndarray, lat: np.ndarray, day: n
 
 def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
                 fingerprint: np.ndarray, nik_hash: np.ndarray, category: np.ndarray,
-                status: np.ndarray) -> None:
-    """Mark repeats: the same fingerprint, or the same NIK and category while open."""
+                status: np.ndarray, staged_upload: int | None) -> None:
+    """Mark repeats: the same fingerprint, or the same NIK and category while open; with
+    ``staged_upload``, also of the rows staged from earlier pieces of that upload."""
     at = np.flatnonzero(ok)
     if not len(at):
         return
@@ -410,19 +420,15 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
     errors.add(mask & np.isin(np.arange(len(mask)), at[person_again]), "nik", "duplicate", why)
 
     rest = at[~same]
+    if len(rest) and staged_upload is not None:
+        rest = _staged_repeats(conn, errors, rest, staged_upload,
+                               _packed(rest, fingerprint, nik_hash, category, status))
     if not len(rest):
         return
     with conn.transaction():
         conn.execute(NO_JIT)
-        has_nik = pd.notna(nik_hash[rest])
-        blank = bytes(32)
-        flags = has_nik.astype(np.uint8) | np.where(status[rest] != "selesai", 2, 0).astype(
-            np.uint8)
-        hits = conn.execute(sql("ingest/existing"), {  # hashes end to end: quick to send
-            "fp": b"".join(fingerprint[rest]),
-            "nik": b"".join(h if g else blank for h, g in zip(nik_hash[rest], has_nik,
-                                                                strict=True)),
-            "cat": ",".join(category[rest]), "flags": flags.tobytes()}).fetchall()
+        hits = conn.execute(sql("ingest/existing"),  # hashes end to end: quick to send
+                            _packed(rest, fingerprint, nik_hash, category, status)).fetchall()
     kind = np.full(len(errors.table), None, dtype=object)
     for position, what in hits:
         kind[rest[position - 1]] = what
@@ -432,3 +438,45 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
                reason("duplicate", "kasus terbuka dengan NIK dan kategori yang sama sudah ada",
                       "an open case with the same NIK and category exists"))
 
+
+def _packed(at: np.ndarray, fingerprint: np.ndarray, nik_hash: np.ndarray,
+            category: np.ndarray, status: np.ndarray) -> dict:
+    """The rows ``at`` as the parameters of ``existing.sql``/``staged_repeats.sql``: the
+    hashes as one bytea each (32 bytes a row, end to end), the categories as one text,
+    one flag byte a row (1: has a NIK, 2: open)."""
+    has_nik = pd.notna(nik_hash[at])
+    blank = bytes(32)
+    flags = has_nik.astype(np.uint8) | np.where(status[at] != "selesai", 2, 0).astype(np.uint8)
+    return {"fp": b"".join(fingerprint[at]),
+            "nik": b"".join(h if g else blank for h, g in zip(nik_hash[at], has_nik,
+                                                               strict=True)),
+            "cat": ",".join(category[at]), "flags": flags.tobytes()}
+
+
+def _staged_repeats(conn: psycopg.Connection, errors: _Errors, rest: np.ndarray,
+                    upload_id: int, packed: dict) -> np.ndarray:
+    """Mark the rows of ``rest`` that repeat a row staged from an earlier piece of the
+    same file (a large import checked piece by piece); the rows left to check."""
+    with conn.transaction():
+        conn.execute(NO_JIT)
+        conn.execute(NO_NESTLOOP)
+        hits = conn.execute(sql("ingest/staged_repeats"),
+                            {**packed, "upload_id": upload_id}).fetchall()
+        # SET LOCAL outlives this savepoint inside an import's transaction: the next
+        # queries (desa assignment, existing.sql) want their index nested loops back.
+        conn.execute("RESET enable_nestloop")
+    if not hits:
+        return rest
+    position = np.array([h[0] for h in hits], dtype=np.int64) - 1
+    earlier = [h[1] for h in hits]
+    by_fingerprint = np.array([h[2] == "fingerprint" for h in hits])
+    why = np.full(len(errors.table), "", dtype=object)
+    why[rest[position]] = [reason("duplicate", f"sama dengan baris {e}", f"same as row {e}")
+                           for e in earlier]
+    for mask, column in ((by_fingerprint, "category"), (~by_fingerprint, "nik")):
+        marked = np.zeros(len(errors.table), dtype=bool)
+        marked[rest[position[mask]]] = True
+        errors.add(marked, column, "duplicate", why)
+    keep = np.ones(len(rest), dtype=bool)
+    keep[position] = False
+    return rest[keep]
