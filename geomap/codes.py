@@ -13,7 +13,9 @@ from typing import Literal
 Level = Literal["province", "kabupaten", "kecamatan", "desa"]
 LEVELS: tuple[Level, ...] = ("province", "kabupaten", "kecamatan", "desa")
 
-_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.[12]\d{3})?)?)?$")
+# ASCII digits only (re.ASCII: ``\d`` would match any script's digits, e.g. "３２"), and
+# \Z, not $ (which also matches before a trailing newline).
+_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.[12]\d{3})?)?)?\Z", re.ASCII)
 _LEVEL_BY_PARTS: dict[int, Level] = dict(zip((1, 2, 3, 4), LEVELS, strict=True))
 
 
@@ -24,7 +26,7 @@ class InvalidCode(ValueError):
 def normalise(code: str) -> str:
     """Accept ``3204052001`` as well as ``32.04.05.2001``; return the dotted form."""
     code = code.strip()
-    if "." not in code and code.isdigit() and len(code) in (2, 4, 6, 10):
+    if "." not in code and code.isascii() and code.isdigit() and len(code) in (2, 4, 6, 10):
         parts = [code[0:2], code[2:4], code[4:6], code[6:10]]
         code = ".".join(p for p in parts if p)
     if not _CODE.match(code):

@@ -18,6 +18,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 # "module:attribute" of every blueprint; a module is imported only when the app is made.
 BLUEPRINTS: list[str] = [
+    "server.input_guard:bp",
     "server.auth:bp",
     "server.security:bp",
     "server.pages:bp",

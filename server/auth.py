@@ -78,7 +78,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -111,6 +111,10 @@ class _CSRFProtect(CSRFProtect):
     def protect(self, *args: Any, **kwargs: Any) -> None:
         if (_bearer_header() or "").lower().startswith("bearer "):
             return
+        # A multipart field named with a line break parses to the name None, on which
+        # Flask-WTF's token search fails (a 500): such a form is malformed, a 400.
+        if any(not isinstance(key, str) for key in request.form):
+            raise BadRequest("nama kolom formulir tidak sah / malformed form field name")
         super().protect(*args, **kwargs)
 
 

@@ -64,7 +64,8 @@ def openapi_document(base_url: str, collections: list[str]) -> dict:
                          {"application/vnd.oai.openapi+json;version=3.0":
                           {"schema": {"type": "object"}}}, []),
             "/conformance": _get("Conformance classes", "getConformance", _JSON, [fmt]),
-            "/collections": _get("Collections", "getCollections", _JSON, [fmt, area]),
+            "/collections": _get("Collections", "getCollections", _JSON, [fmt, area],
+                                 not_found=True),
             "/collections/{collectionId}": _get(
                 "A collection", "describeCollection", _JSON, [collection_id, fmt, area],
                 not_found=True),
