@@ -1,0 +1,220 @@
+"""The map page's PMKS overlays in headless Chromium (``browser_page``: nothing may leave
+127.0.0.1, no console error, no CSP violation; a screenshot per test in tests/artifacts):
+the choropleth toggles, its legend states the classes the database gives for a known
+filter, changing a filter changes the counts and goes into the URL, a link restores
+layers and filters, and a planner's page and everything it loads hold no personal data
+and no case point."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.cases_fixtures)
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pytest
+
+from tests.auth_fixtures import KABUPATEN, KECAMATAN
+from tests.cases_fixtures import seeded  # noqa: F401 (fixture)
+from tests.test_area_rule_http import leaks
+from tests.test_map_overlays_http import db_counts, spread_cases
+
+pytestmark = pytest.mark.browser
+
+CONTROL = ".leaflet-control-layers-overlays"
+CHOROPLETH = "PMKS per wilayah"
+HEAT = "Peta panas PMKS (titik kasus)"
+DENSITY = "Kepadatan PMKS (raster)"
+ON_MAP = "name => window.geomap.state.map.hasLayer(window.geomap.state.layers[name])"
+# The fill colour of each desa drawn in the vector tiles, by code.
+DESA_FILLS = """() => {
+  const layer = window.geomap.state.layers.desa, out = {};
+  for (const key in layer._vectorTiles) {
+    const feats = layer._vectorTiles[key]._features;
+    for (const id in feats) { out[id] = feats[id].feature.options.fillColor; }
+  }
+  return out;
+}"""
+
+
+def login(browser_page, user, path: str) -> None:
+    page = browser_page.page
+    browser_page.goto("/login?next=" + path.replace("?", "%3F").replace("&", "%26"))
+    page.fill("#username", user.username)
+    page.fill("#password", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/map?**")
+    browser_page.wait_for_layers("kecamatan", "desa")
+
+
+def wait_overlay(browser_page, name: str) -> None:
+    browser_page.page.wait_for_function(
+        "n => window.geomap.state.loaded[n] === true", arg=name, timeout=30_000)
+    browser_page.wait_for_layers("desa")
+
+
+def legend_entries(page, name: str) -> list[str]:
+    return page.locator(f".geomap-legend-{name} .geomap-legend-label").all_inner_texts()
+
+
+def legend_counts(page, name: str) -> list[int]:
+    return [int(t.strip("()")) for t in
+            page.locator(f".geomap-legend-{name} .geomap-legend-count").all_inner_texts()]
+
+
+def test_choropleth_toggles_and_its_legend_matches_the_database(browser_page, users,
+                                                                 bandung_db):
+    spread_cases(bandung_db)
+    login(browser_page, users["dinas"],
+          f"/map?area={KABUPATEN}&categories=AT&method=equal_interval&k=4")
+    page = browser_page.page
+    box = page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True)
+    assert not box.is_checked()
+    assert page.locator(".geomap-legend-choropleth").count() == 0
+    box.check()
+    wait_overlay(browser_page, "choropleth")
+    assert page.evaluate(ON_MAP, "choropleth")
+    # Classes as the database gives them: equal interval over the AT counts of every desa.
+    counts = db_counts(bandung_db, "c.category_code = 'AT'")
+    values = np.array(list(counts.values()))
+    step = values.max() / 4
+    breaks = [step * (i + 1) for i in range(4)]
+    expected = np.bincount(np.searchsorted(breaks, values, side="left"), minlength=4)
+    assert legend_counts(page, "choropleth") == expected.tolist()
+    labels = legend_entries(page, "choropleth")
+    assert len(labels) == 4 and labels[0].startswith("0") and labels[-1].endswith(
+        str(values.max()))
+    period = page.locator(".geomap-legend-choropleth .geomap-legend-period").inner_text()
+    assert period == "Periode: semua waktu"
+    # The desa tiles are coloured by class: the busiest desa in the last class's colour.
+    colours = page.evaluate(
+        "() => window.geomap.state.overlays.choropleth.data.legend.entries.map(e => e.color)")
+    fills = page.evaluate(DESA_FILLS)
+    busiest = max(counts, key=counts.get)
+    assert fills[busiest] == colours[-1]
+    quiet = next(c for c, n in counts.items() if n == 0)
+    assert fills[quiet] == colours[0]
+    # Switching it off takes the colours and the legend away.
+    box.uncheck()
+    assert not page.evaluate(ON_MAP, "choropleth")
+    assert page.locator(".geomap-legend-choropleth").count() == 0
+    assert page.evaluate(DESA_FILLS)[busiest] == "#cfe6df"
+    assert "choropleth" not in page.url
+
+
+def test_a_filter_change_changes_the_counts_and_the_link(browser_page, users, bandung_db):
+    spread_cases(bandung_db)
+    login(browser_page, users["dinas"], f"/map?area={KABUPATEN}")
+    page = browser_page.page
+    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
+    wait_overlay(browser_page, "choropleth")
+
+    def total() -> int:
+        return page.evaluate("""() => Object.values(
+            window.geomap.state.overlays.choropleth.data.units)
+            .reduce((s, u) => s + parseInt(u[1], 10), 0)""")
+
+    assert total() == sum(db_counts(bandung_db).values())
+    page.select_option(".geomap-filters select[name=categories]", ["KM"])
+    wait_overlay(browser_page, "choropleth")
+    assert total() == sum(db_counts(bandung_db, "c.category_code = 'KM'").values())
+    assert "categories=KM" in page.url
+    page.fill(".geomap-filters input[name=to]", "2025-12-31")
+    page.dispatch_event(".geomap-filters input[name=to]", "change")
+    page.wait_for_function("() => location.search.includes('to=2025-12-31')")
+    wait_overlay(browser_page, "choropleth")
+    assert total() == 0  # KM cases are all of 2026
+    assert page.locator(".geomap-legend-choropleth .geomap-legend-period").inner_text() \
+        == "Periode: sampai 2025-12-31"
+    # Per kecamatan: the kecamatan outlines are coloured instead, and a click shows counts.
+    page.select_option(".geomap-filters select[name=categories]", [])
+    page.select_option(".geomap-filters select[name=level]", "kecamatan")
+    wait_overlay(browser_page, "choropleth")
+    data = page.evaluate("() => window.geomap.state.overlays.choropleth.data")
+    assert data["level"] == "kecamatan" and KECAMATAN in data["units"]
+    # The link opens the same map: overlay on, same filters.
+    link = page.url
+    page.goto(link)
+    browser_page.wait_for_layers("kecamatan", "desa")
+    wait_overlay(browser_page, "choropleth")
+    assert page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).is_checked()
+    assert page.locator(".geomap-filters select[name=level]").input_value() == "kecamatan"
+    assert page.locator(".geomap-filters input[name=to]").input_value() == "2025-12-31"
+    assert page.evaluate("() => window.geomap.state.overlays.choropleth.data.filter.to") \
+        == "2025-12-31"
+
+
+def test_clicking_a_painted_desa_shows_its_counts(browser_page, users, bandung_db):
+    spread_cases(bandung_db)
+    login(browser_page, users["dinas"], f"/map?area={KECAMATAN}")
+    page = browser_page.page
+    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
+    wait_overlay(browser_page, "choropleth")
+    counts = {c: n for c, n in db_counts(bandung_db).items() if c.startswith(KECAMATAN + ".")}
+    busiest = max(counts, key=counts.get)
+    lon, lat = bandung_db.connect().execute(
+        "SELECT ST_X(p), ST_Y(p) FROM region, ST_PointOnSurface(geom) p WHERE code = %s",
+        (busiest,)).fetchone()
+    at = page.evaluate("ll => { const s = window.geomap.state, p = s.map.latLngToContainerPoint("
+                       "ll), b = s.map.getContainer().getBoundingClientRect();"
+                       " return [b.left + p.x, b.top + p.y]; }", [lat, lon])
+    page.mouse.click(at[0], at[1])
+    popup = page.locator(".leaflet-popup .geomap-popup-choropleth")
+    popup.wait_for(state="visible")
+    assert popup.locator(".geomap-popup-total td").inner_text() == str(counts[busiest])
+    assert popup.locator(".geomap-popup-category").count() == 2  # AT and KM
+
+
+def test_a_planner_page_holds_no_personal_data_nor_points(browser_page, users, seeded,
+                                                          live_server):
+    bodies: list[tuple[str, str]] = []
+
+    def keep(response) -> None:
+        with contextlib.suppress(Exception):  # binary bodies (tiles, images) have no text
+            bodies.append((response.url, response.text()))
+
+    browser_page.page.on("response", keep)
+    login(browser_page, users["planner"], f"/map?area={KABUPATEN}")
+    page = browser_page.page
+    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
+    wait_overlay(browser_page, "choropleth")
+    page.select_option(".geomap-filters select[name=level]", "kecamatan")
+    wait_overlay(browser_page, "choropleth")
+    labels = legend_entries(page, "choropleth")
+    assert any("<5" in label for label in labels)
+    # Its heat map is the server's raster: no point overlay is offered to it at all.
+    control = page.locator(CONTROL)
+    assert control.get_by_label(HEAT, exact=True).count() == 0
+    control.get_by_label(DENSITY, exact=True).check()
+    wait_overlay(browser_page, "density")
+    assert page.locator("img.geomap-density").count() == 1
+    assert any("/api/map/choropleth.json" in url for url, _ in bodies)
+    assert any("/api/map/density.json" in url for url, _ in bodies)
+    assert not [url for url in browser_page.requests if "/api/map/heat" in url
+                or "/api/cases" in url]
+    for url, body in [*bodies, ("page", page.content())]:
+        assert not leaks(body, seeded), url
+
+
+def test_heat_and_density_toggle_for_a_tksk(browser_page, users, bandung_db):
+    spread_cases(bandung_db)
+    login(browser_page, users["tksk"], f"/map?area={KABUPATEN}")
+    page = browser_page.page
+    control = page.locator(CONTROL)
+    for title, name, selector in ((HEAT, "heat", "canvas.leaflet-heatmap-layer"),
+                                  (DENSITY, "density", "img.geomap-density")):
+        box = control.get_by_label(title, exact=True)
+        box.check()
+        wait_overlay(browser_page, name)
+        assert page.locator(selector).count() == 1
+        assert page.locator(f".geomap-legend-{name} h3").count() == 1
+        box.uncheck()
+        assert page.locator(selector).count() == 0
+        assert page.locator(f".geomap-legend-{name}").count() == 0
+    box = control.get_by_label(HEAT, exact=True)
+    box.check()
+    wait_overlay(browser_page, "heat")
+    data = page.evaluate("() => window.geomap.state.overlays.heat.data")
+    # Its own kecamatan's cases only.
+    expected = bandung_db.scalar("SELECT count(*) FROM pmks_case WHERE kecamatan_code = %s",
+                                 (KECAMATAN,))
+    assert data["count"] == len(data["points"]) == expected > 0
