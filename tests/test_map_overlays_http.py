@@ -190,8 +190,9 @@ def test_density_for_a_planner_is_a_raster_without_points(seeded, users, login_a
     assert got.status_code == 200
     body = got.get_json()
     assert not leaks(got.get_data(as_text=True), seeded)
-    # Four cases, none with four others within 1 km: nothing is drawn.
+    # Four cases, none with four others within 1 km: nothing is drawn, no colour scale.
     assert png_pixels(body["image"])[..., 3].max() == 0
+    assert body["empty"] is True and body["legend"]["entries"] == []
     (south, west), (north, east) = body["bounds"]
     box = bandung_db.connect().execute(
         "SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM region "
@@ -201,7 +202,7 @@ def test_density_for_a_planner_is_a_raster_without_points(seeded, users, login_a
     # Thirty cases at one place: a patch appears there, and the legend has its stops.
     spread_cases(bandung_db)
     body = client.get(f"/api/map/density.json?area={KABUPATEN}").get_json()
-    assert png_pixels(body["image"])[..., 3].max() > 0
+    assert png_pixels(body["image"])[..., 3].max() > 0 and body["empty"] is False
     entries = body["legend"]["entries"]
     assert len(entries) == 5 and entries[0]["label"].startswith("0.0")
     assert body["legend"]["period"] == "Periode: semua waktu"
@@ -211,3 +212,33 @@ def test_density_for_a_planner_is_a_raster_without_points(seeded, users, login_a
     assert png_pixels(empty["image"])[..., 3].max() == 0 and empty["empty"] is True
     # Every role logged in may have it; a visitor may not.
     assert login_as(users["tksk"]).get("/api/map/density.json").status_code == 200
+
+
+def test_rates_per_1000_residents_when_population_is_loaded(users, login_as, bandung_db):
+    spread_cases(bandung_db)
+    client = login_as(users["dinas"])
+    assert client.get(URL).get_json()["measure"] == "count"
+    with bandung_db.connect() as conn:
+        conn.execute("INSERT INTO region_population (code, population, source) SELECT code, "
+                     "2000 + length(name) * 100, 'test' FROM region WHERE level = 'desa'")
+        population = dict(conn.execute("SELECT code, population FROM region_population")
+                          .fetchall())
+    body = client.get(URL + "?lang=en").get_json()
+    assert body["measure"] == "rate"
+    counts = db_counts(bandung_db)
+    for code, (_cls, label, value) in body["units"].items():
+        assert label == str(counts[code])
+        assert value == pytest.approx(counts[code] / population[code] * 1000, abs=1e-3)
+    assert body["legend"]["title"] == "Cases per 1,000 residents · Desa/Kelurahan (village)"
+    assert body["legend"]["period"] == "Period: all time"
+
+
+def test_visitors_get_boundaries_only(web_client, users, login_as):
+    page = web_client.get("/map?area=" + KABUPATEN).get_data(as_text=True)
+    assert "geomap/overlays/" not in page and '"panel": null' in page
+    assert web_client.get("/api/map/density.json").status_code == 401
+    planner = login_as(users["planner"]).get("/map?area=" + KABUPATEN).get_data(as_text=True)
+    assert "geomap/overlays/choropleth.js" in planner and "geomap/overlays/density.js" in planner
+    assert "geomap/overlays/heat.js" not in planner and "leaflet-heat.js" not in planner
+    tksk = login_as(users["tksk"]).get("/map?area=" + KABUPATEN).get_data(as_text=True)
+    assert "geomap/overlays/heat.js" in tksk and "leaflet-heat.js" in tksk

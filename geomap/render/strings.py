@@ -55,6 +55,8 @@ TEXTS: dict[str, Text] = {
     "overlay.density.title": Text("Kepadatan kasus per km²", "Cases per km²"),
     "overlay.density.method": Text("Kernel Gauss {:g} km, sel {:g} m",
                                    "Gaussian kernel {:g} km, {:g} m cells"),
+    "overlay.density.none": Text("Tidak ada wilayah yang cukup padat untuk ditampilkan",
+                                 "No place is dense enough to be shown"),
     "overlay.density.hidden": Text("Kosong bila kurang dari {} kasus dalam 1 km",
                                    "Empty where fewer than {} cases lie within 1 km"),
     "overlay.withheld": Text("Angka tidak dapat diterbitkan dengan aman untuk saringan ini",

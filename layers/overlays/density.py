@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import numpy as np
+
 from geomap.analysis.area import load_area
 from geomap.analysis.density import BANDWIDTH_M, CELL_M, case_density
 from geomap.render.strings import text
@@ -28,12 +30,16 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     lang = query.lang
     stops = image.legend
     lows = [0.0, *stops.values[:-1]]
+    shown = bool(np.nan_to_num(raster.values).max() > 0)
+    # Nothing above the threshold: no colour scale (its numbers would mean nothing).
     entries = [{"label": f"{lo:,.1f}–{hi:,.1f}", "color": color}
-               for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)]
-    notes = [text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, CELL_M),
+               for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)
+               ] if shown else []
+    notes = [text("overlay.density.none", lang) if not shown else "",
+             text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, CELL_M),
              text("overlay.density.hidden", lang).format(raster.min_cases)]
     return {"image": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
-            "bounds": image.bounds, "empty": raster.points == 0,
+            "bounds": image.bounds, "empty": not shown,
             "legend": legend(text("overlay.density.title", lang), entries, notes)}
 
 
