@@ -82,7 +82,9 @@ def build(query: OverlayQuery) -> dict[str, Any]:
                 "marker": c["code"]} for c in categories if c["shown"]]
     return {"psks": list(chosen) if chosen else None, "categories": categories,
             "resources": found, "count": len(found), "texts": texts(TEXTS, query.lang),
-            "legend": legend(TITLE(query.lang), entries, [NOTE_RADIUS(query.lang)])}
+            # No period: resources are not filtered by the case filter.
+            "legend": legend(TITLE(query.lang), entries, [NOTE_RADIUS(query.lang)])
+            | {"period": ""}}
 
 
 OVERLAY = Overlay(
