@@ -66,6 +66,22 @@ def test_discard_and_ownership(bandung_db, users, tmp_path):
         assert count(bandung_db, "pmks_case") == 1
 
 
+def test_a_preview_lost_in_a_crash_is_refused(bandung_db, users, tmp_path):
+    """case_staging is unlogged (0101): a crash empties it. Confirm then refuses rather
+    than store fewer rows than the preview accepted."""
+    points = points_in(bandung_db, KECAMATAN, 2)
+    tksk = users["tksk"].user
+    assert bandung_db.scalar("SELECT relpersistence FROM pg_class "
+                             "WHERE oid = 'case_staging'::regclass") == "u"
+    with bandung_db.connect() as conn:
+        preview = ingest.stage(conn, tksk, upload(tmp_path, [row(points[0]), row(points[1])]))
+        conn.execute("TRUNCATE case_staging")  # what crash recovery does to an unlogged table
+        with pytest.raises(ingest.UploadStateError, match="upload the file again"):
+            ingest.confirm(conn, preview.upload_id, tksk)
+    assert count(bandung_db, "pmks_case") == 0
+    assert bandung_db.scalar("SELECT status FROM case_upload") == "preview"
+
+
 def test_planner_is_refused(bandung_db, users, tmp_path):
     point = points_in(bandung_db, KECAMATAN, 1)[0]
     with bandung_db.connect() as conn, pytest.raises(ingest.UploadError, match="may not"):

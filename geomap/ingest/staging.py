@@ -235,16 +235,18 @@ def settle_upload(cur: psycopg.Cursor, upload_id: int, preview: Preview) -> None
                     (upload_id, f.filename, f.media_type, f.content))
 
 
-def _locked_upload(conn: psycopg.Connection, upload_id: int, user: Uploader) -> None:
-    """Lock a previewed upload of this user (admin: anyone's), or refuse."""
-    row = conn.execute("SELECT user_id, status FROM case_upload WHERE id = %s AND kind = 'case' "
-                       "FOR UPDATE", (upload_id,)).fetchone()
+def _locked_upload(conn: psycopg.Connection, upload_id: int, user: Uploader) -> int:
+    """Lock a previewed upload of this user (admin: anyone's), or refuse; its accepted
+    rows."""
+    row = conn.execute("SELECT user_id, status, accepted FROM case_upload WHERE id = %s "
+                       "AND kind = 'case' FOR UPDATE", (upload_id,)).fetchone()
     mine = row is not None and (user.role == "admin" or row[0] == user.id)
     if not mine:
         raise UploadStateError("unggahan tidak ditemukan / upload not found")
     if row[1] != "preview":
         done = "dikonfirmasi" if row[1] == "confirmed" else "dibatalkan"
         raise UploadStateError(f"unggahan sudah {done} / the upload was already {row[1]}")
+    return row[2]
 
 
 def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirmed:
@@ -253,9 +255,13 @@ def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirm
     with conn.transaction():
         conn.execute(NO_JIT)
         conn.execute(NO_NESTLOOP)  # the person rows join the staged rows back
-        _locked_upload(conn, upload_id, user)
+        accepted = _locked_upload(conn, upload_id, user)
         staged = conn.execute("SELECT count(*) FROM case_staging WHERE upload_id = %s",
                               (upload_id,)).fetchone()[0]
+        if staged != accepted:  # case_staging is unlogged: emptied by a database crash
+            raise UploadStateError("pratinjau hilang karena basis data dimulai ulang; unggah "
+                                   "berkas lagi / the preview was lost when the database "
+                                   "restarted; upload the file again")
         inserted, people = conn.execute(sql("ingest/confirm"), {
             "upload_id": upload_id, "user_id": user.id}).fetchone()
         conn.execute("UPDATE case_upload SET status = 'confirmed', confirmed_at = now(), "
