@@ -141,6 +141,13 @@ def test_a_filter_change_changes_the_counts_and_the_link(browser_page, users, ba
     assert page.locator(".geomap-filters input[name=to]").input_value() == "2025-12-31"
     assert page.evaluate("() => window.geomap.state.overlays.choropleth.data.filter.to") \
         == "2025-12-31"
+    # Reset: every filter back to its default, in the page and in the link.
+    page.get_by_role("button", name="Atur ulang").click()
+    page.wait_for_function("() => !location.search.includes('level=')")
+    wait_overlay(browser_page, "choropleth")
+    assert page.evaluate("() => window.geomap.state.overlays.choropleth.data.level") == "desa"
+    assert "to=" not in page.url and "categories=" not in page.url
+    assert total() == sum(db_counts(bandung_db).values())
 
 
 def test_clicking_a_painted_desa_shows_its_counts(browser_page, users, bandung_db):

@@ -471,6 +471,10 @@
   function loadOverlay(state, ctx) {
     var def = ctx.def, seq = ++ctx.seq, impl = registered[def.name];
     state.loaded[def.name] = false;
+    if (!ctx.data) {  // first load: say so where its legend will be
+      overlayLegend(state, def.name, {title: def.title,
+                                      notes: [state.config.texts['overlay.loading']]});
+    }
     if (!impl) {
       state.failed(def.name)(new Error('no drawing code registered'));
       return;
@@ -482,7 +486,10 @@
       impl.draw(ctx, data);
       if (data.legend) { overlayLegend(state, def.name, data.legend); }
       state.done(def.name);
-    }).catch(state.failed(def.name));
+    }).catch(function (error) {
+      if (seq === ctx.seq && !ctx.data) { overlayLegend(state, def.name, null); }
+      state.failed(def.name)(error);
+    });
   }
 
   // The entry of an overlay in the layer control: a layer group that, when added to
@@ -581,6 +588,20 @@
           field(box, extra.label(texts), extra.control(state.filters[extra.key] || '', texts));
         }
       });
+      var reset = element('button', 'geomap-filters-reset', texts['overlay.reset']);
+      reset.type = 'button';
+      reset.addEventListener('click', function () {
+        Array.prototype.forEach.call(box.elements, function (input) {
+          if (!input.name) { return; }
+          if (input.multiple) {
+            Array.prototype.forEach.call(input.options, function (o) { o.selected = false; });
+          } else {
+            input.value = FILTERS[input.name];
+          }
+        });
+        box.dispatchEvent(new Event('change'));
+      });
+      box.appendChild(reset);
       box.addEventListener('submit', function (e) { e.preventDefault(); });
       box.addEventListener('change', function () {
         var next = {};
