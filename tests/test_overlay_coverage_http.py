@@ -7,6 +7,8 @@ classes must hold every unit's value; a planner's counts follow the privacy rule
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from geomap.analysis.counts import count_table
@@ -133,3 +135,25 @@ def test_bad_parameters(demo, users, login_as, web_client):
     assert_bilingual_400(overlay(client, "coverage", 400, area="32.04", **{"from": "2026-13-01"}))
     assert_bilingual_400(overlay(client, "coverage", 400, area="32.04",
                                  **{"from": "2026-05-01", "to": "2026-01-01"}))
+
+
+def test_share_in_reach_hides_small_counts_from_a_planner(demo):
+    """The share is withheld when the cases in or out of reach are 1 to 4 (with the total
+    it would name them), and only then."""
+    import pandas as pd
+
+    from geomap.analysis.access import Caseload, Coverage
+    from layers.overlays.coverage import Access, share_in_reach
+
+    with demo.connect() as conn:
+        shown = count_table(conn, CaseFilter("32.04"), suppress=False)
+    planner = dataclasses.replace(shown, suppressed=True, total_label=str(shown.total))
+    for table, in_reach, expected in ((shown, 1998, 0.999), (planner, 1998, None),
+                                      (planner, 3, None), (planner, 1995, 0.9975),
+                                      (planner, 2000, 1.0), (planner, 0, 0.0)):
+        cov = Coverage(pd.DataFrame(), 2000, in_reach, "cases")
+        got = share_in_reach(Access(cov, table, Caseload(pd.DataFrame()), None))
+        assert got == expected, (table.suppressed, in_reach)
+    hidden = dataclasses.replace(planner, total_label="*")
+    cov = Coverage(pd.DataFrame(), 2000, 1000, "cases")
+    assert share_in_reach(Access(cov, hidden, Caseload(pd.DataFrame()), None)) is None

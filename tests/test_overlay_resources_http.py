@@ -88,6 +88,14 @@ def test_psks_filter(demo, users, login_as):
     named = overlay(client, "resources", area="32.04", psks="Lembaga Kesejahteraan Sosial")
     assert {r["category"] for r in named["resources"]} == {"LKS"}
     assert overlay(client, "resources", area="32.04", psks="all")["count"] == len(active(demo))
+    # Texts in the page's language.
+    english = overlay(client, "resources", area="32.04", psks="LKS", lang="en")
+    assert english["legend"]["title"] == "PSKS resources"
+    assert english["texts"]["show_radius"] == "Show service radius"
+    assert english["categories"][3]["name"] == "Social welfare institution"
+    # (the choice is kept in a cookie, so back to Bahasa Indonesia by asking)
+    back = overlay(client, "resources", area="32.04", psks="LKS", lang="id")
+    assert back["texts"]["show_radius"] == "Tampilkan radius layanan"
 
 
 def test_bad_parameters_are_bilingual_400(demo, users, login_as):
