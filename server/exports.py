@@ -239,7 +239,22 @@ def _job_json(job: dict) -> dict:
 @bp.get("/options")
 def options():
     """What the export dialog offers this caller, its texts and a CSRF token; for a
-    visitor only ``{"allowed": false}`` (the page then shows no button)."""
+    visitor only ``{"allowed": false}`` (the page then shows no button).
+    ---
+    get:
+      summary: Pilihan ekspor / What the export dialog offers
+      operationId: getExportOptions
+      responses:
+        200:
+          description: the options (allowed false for a visitor)
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [allowed]
+                properties:
+                  allowed: {type: boolean}
+    """
     from server.pages import language
 
     user = current_user()
@@ -256,6 +271,31 @@ def options():
 @bp.post("")
 @login_required
 def create():
+    """Start an export job (202 with its status).
+    ---
+    post:
+      summary: Mulai ekspor / Start an export
+      operationId: createExport
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ExportRequest"}
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/ExportRequest"}
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/ExportRequest"}
+      responses:
+        202:
+          description: the job, queued
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ExportJob"}
+        429:
+          description: Terlalu banyak ekspor / Too many exports at once
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    """
     user = current_user()
     args = _args()
     req = export_request(args, user)
@@ -308,6 +348,18 @@ def _own_job(job_id: str) -> dict:
 @bp.get("/<job_id>")
 @login_required
 def status(job_id: str):
+    """An export job's state.
+    ---
+    get:
+      summary: Status ekspor / An export's state
+      operationId: getExport
+      responses:
+        200:
+          description: the job
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ExportJob"}
+    """
     response = jsonify(_job_json(_own_job(job_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -316,6 +368,18 @@ def status(job_id: str):
 @bp.get("/<job_id>/file")
 @login_required
 def download(job_id: str):
+    """An export job's file, once done.
+    ---
+    get:
+      summary: Unduh hasil ekspor / Download an export
+      operationId: downloadExport
+      responses:
+        200:
+          description: the file (PDF, PNG, PPTX, HTML, GeoPackage, GeoJSON, CSV, XLSX, GeoTIFF)
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+    """
     job = _own_job(job_id)
     path = jobs.file_path(job["id"], job["format"])
     if job["state"] != "done" or not path.exists():

@@ -115,6 +115,28 @@ def overlay_query(conn) -> OverlayQuery:
 
 @bp.get("/<name>.json")
 def overlay_json(name: str):
+    """An overlay's figures for the map page.
+    ---
+    get:
+      summary: Data lapisan tambahan peta / A map overlay's data
+      operationId: getMapOverlay
+      parameters:
+        - OverlayName
+        - Area
+        - {name: categories, in: query, description: "PMKS codes, comma-separated, or all",
+           schema: {type: string}}
+        - {name: from, in: query, schema: {type: string, format: date}}
+        - {name: to, in: query, schema: {type: string, format: date}}
+        - {name: level, in: query, schema: {type: string, enum: [desa, kecamatan]}}
+        - {name: method, in: query, schema: {type: string}}
+        - {name: k, in: query, schema: {type: integer, minimum: 2, maximum: 9}}
+      responses:
+        200:
+          description: the overlay's data, legend and filter
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Overlay"}
+    """
     overlay = visible_overlay(name)
     with connection() as conn:
         query = overlay_query(conn)

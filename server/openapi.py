@@ -81,7 +81,7 @@ def _complete(operation: dict[str, Any], rule: Rule) -> dict[str, Any]:
     """Add the rule's undeclared path parameters and the common error answers."""
     parameters = operation.get("parameters", [])
     declared = {p.get("name") for p in parameters if isinstance(p, dict) and p.get("in") == "path"}
-    declared |= {"name"} if "LayerName" in parameters else set()
+    declared |= {"name"} if {"LayerName", "OverlayName"} & set(map(str, parameters)) else set()
     missing = [_path_parameter(rule, name) for name in sorted(rule.arguments - declared)]
     operation["parameters"] = missing + parameters
     responses = operation.setdefault("responses", {})
@@ -115,8 +115,11 @@ def _ogcapi_paths(layers: list[str]) -> dict[str, dict]:
     return merged
 
 
-def build_document(app: Flask, layers: list[str]) -> dict[str, Any]:
-    """The whole document, with ``layers`` as the layer names a caller may ask for."""
+def build_document(app: Flask, layers: list[str],
+                   overlays: list[str] | None = None) -> dict[str, Any]:
+    """The whole document, with ``layers`` (and ``overlays``) as the names of the map
+    layers (and overlays) a caller may ask for."""
+    names = {"LayerName": layers, "OverlayName": overlays or []}
     parts = _components()
     spec = APISpec(title=parts["info"]["title"], version=parts["info"]["version"],
                    openapi_version="3.1.0", info={k: v for k, v in parts["info"].items()
@@ -125,8 +128,8 @@ def build_document(app: Flask, layers: list[str]) -> dict[str, Any]:
         spec.components.security_scheme(name, scheme)
     for name, parameter in parts["parameters"].items():
         parameter = copy.deepcopy(parameter)
-        if name == "LayerName":
-            parameter["schema"]["enum"] = layers or [""]
+        if names.get(name):  # none visible: any name, answered 401/403/404
+            parameter["schema"]["enum"] = names[name]
         spec.components.parameter(name, parameter.pop("in"), parameter)
     for name, schema in parts["schemas"].items():
         spec.components.schema(name, schema)
@@ -153,9 +156,12 @@ def document() -> Response:
             application/vnd.oai.openapi+json;version=3.1:
               schema: {$ref: "#/components/schemas/OpenAPI"}
     """
+    from layers.overlays import visible_overlays
     from layers.registry import visible_layers
     from server.api import viewer_role
 
+    role = viewer_role()
     body = build_document(current_app._get_current_object(),  # type: ignore[attr-defined]
-                          [layer.name for layer in visible_layers(viewer_role())])
+                          [layer.name for layer in visible_layers(role)],
+                          [overlay.name for overlay in visible_overlays(role)])
     return Response(json.dumps(body), mimetype=OPENAPI_JSON)

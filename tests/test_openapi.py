@@ -12,6 +12,7 @@ import re
 from flask import Flask
 from openapi_spec_validator import validate
 
+from layers.overlays import visible_overlays
 from layers.registry import visible_layers
 from server.openapi import DOCUMENTED_PREFIXES, build_document
 from tests.auth_fixtures import bearer
@@ -97,5 +98,7 @@ def test_layers_offered_are_the_callers(web_client, users, api_token):
                            headers=bearer(api_token(users["dinas"]))).get_json(force=True)
     assert set(_layer_enum(anonymous)) == {layer.name for layer in visible_layers(None)}
     assert set(_layer_enum(dinas)) == {layer.name for layer in visible_layers("dinas")}
+    overlays = dinas["components"]["parameters"]["OverlayName"]["schema"]["enum"]
+    assert set(overlays) == {overlay.name for overlay in visible_overlays("dinas")}
     ogc = anonymous["paths"]["/ogcapi/collections/{collectionId}"]["get"]["parameters"][0]
     assert ogc["schema"]["enum"] == _layer_enum(anonymous)

@@ -26,9 +26,12 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.auth_fixtures import bearer
 
-EXAMPLES = 10
+EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
+# Starting an export renders maps in a background thread (seconds of CPU each): its
+# answers are checked by tests/test_export_http.py, not fuzzed here.
+NOT_FUZZED = {"POST /api/exports"}
 DEMO = ("demo", "seed", "--cases", "300", "--seed", "1", "--today", "2026-11-23")
 
 
@@ -69,6 +72,8 @@ def test_api_answers_by_its_schema(role, demo_db, web_app, make_user, api_token)
     failures, operations = [], 0
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.label in NOT_FUZZED:
+            continue
         operations += 1
         if (found := _fuzz(operation, headers)) is not None:
             failures.append(found)
