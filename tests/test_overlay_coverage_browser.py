@@ -66,7 +66,37 @@ def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, us
         "url(#geomap-hatch)"
     assert page.locator(".geomap-caseload-none").count() == 3
     assert page.locator(".geomap-caseload").count() == 31
+    # Each kecamatan's badge: its cases per active TKSK, from the database.
+    with demo.connect() as conn:
+        load = dict(conn.execute(
+            "SELECT k.code, (SELECT count(*) FROM pmks_case c WHERE left(c.desa_code, 8)"
+            " = k.code)::float / nullif((SELECT count(*) FROM psks_resource r WHERE"
+            " r.kecamatan_code = k.code AND r.active AND r.category_code = 'TKSK'), 0)"
+            " FROM region k WHERE k.level = 'kecamatan'").fetchall())
+    badges = page.evaluate("() => window.geomap.state.overlays.coverage.badges.getLayers()"
+                           ".map(m => [m.kecamatan, m.getElement().textContent])")
+    assert len(badges) == 31
+    for code, text in badges:
+        assert text == ("tanpa TKSK" if load[code] is None
+                        else f"{round(load[code])} kasus/TKSK"), code
     page.screenshot(path=str(ARTIFACTS / "test_coverage_overlay_on.png"))
+    # A click on a desa tells its score and its kecamatan's caseload.
+    units = page.evaluate("() => window.geomap.state.overlays.coverage.data.units")
+    code = max(units, key=lambda c: units[c]["value"])
+    lon, lat = demo.scalar("SELECT json_build_array(ST_X(p), ST_Y(p)) FROM region,"
+                           " ST_PointOnSurface(geom) p WHERE code = %s", (code,))
+    page.evaluate("ll => { window.geomap.state.map.setView(ll, 14, {animate: false}); }",
+                  [lat, lon])
+    browser_page.wait_for_layers("desa")
+    at = page.evaluate("ll => { const s = window.geomap.state, p = s.map.latLngToContainerPoint("
+                       "ll), b = s.map.getContainer().getBoundingClientRect();"
+                       " return [b.left + p.x, b.top + p.y]; }", [lat, lon])
+    page.mouse.click(at[0], at[1])
+    popup = page.locator(".leaflet-popup .geomap-popup-coverage")
+    popup.wait_for(state="visible")
+    text = popup.inner_text()
+    assert f"{units[code]['value']:.3f}" in text
+    assert (f"{round(load[code[:8]])} kasus/TKSK" if load[code[:8]] else "tanpa TKSK") in text
     # Off: the desa get their own style back and the marks go.
     page.locator(".leaflet-control-layers-overlays").get_by_label(
         "Cakupan layanan (E2SFCA)", exact=True).uncheck()
