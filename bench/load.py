@@ -9,11 +9,14 @@ Everything is real and local: a throwaway cluster (``Cluster.throwaway``) with K
 Bandung and the demo data (``geomap demo seed``), served by ``geomap serve`` (gunicorn,
 its default size) on 127.0.0.1. The clients are asyncio tasks (httpx) in this process:
 
-* each planner logs in through ``/login`` (account ``planner``), then over and over
-  opens ``/map?area=32.04``, fetches the layer documents the page asks for (the
-  kecamatan GeoJSON and the desa TileJSON) and a viewport of desa tiles (4 x 3 at zoom
-  11-13, six at a time like a browser), and waits ``--think`` seconds (uniform) before
-  panning elsewhere;
+* each planner logs in through ``/login`` (account ``planner``), opens
+  ``/map?area=32.04`` with the layer documents the page asks for (the kecamatan GeoJSON
+  and the desa TileJSON), then over and over looks at a viewport of desa tiles (4 x 3 at
+  zoom 11-13, six requests at a time like a browser) for ``--think`` seconds (uniform)
+  and pans elsewhere; every tenth view it opens the map page again. Like a browser it
+  keeps what ``Cache-Control: max-age`` allows (desa tiles: 5 minutes) and does not ask
+  for it again, and it drops an idle connection after 1 s, before gunicorn's keep-alive
+  (2 s) would close it under a new request;
 * the TKSK of Cileunyi posts the rows of ``bench/ingest.py`` (``synthetic_csv``, in its
   kecamatan) to ``/api/uploads`` and confirms them, first alone (the baseline), then with
   the planners at work.
@@ -34,10 +37,10 @@ import os
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import httpx
@@ -57,8 +60,11 @@ TKSK = "tksk-cileunyi"
 ZOOMS = (11, 12, 13)
 VIEWPORT = (4, 3)  # tiles across, down: about a 1024 x 768 map
 BROWSER_PARALLEL = 6  # requests a browser sends at once to one host
+PAGE_EVERY = 10  # views between two openings of the map page
+IDLE_CONNECTION_S = 1.0  # under gunicorn's keepalive (2 s)
 TARGET_P95_MS = 200.0
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
 @dataclass
@@ -70,13 +76,14 @@ class Stats:
     requests: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def record(self, kind: str, seconds: float, answer: httpx.Response | None,
+    def record(self, kind: str, phase: str, seconds: float, answer: httpx.Response | None,
                error: str | None = None) -> None:
+        """One request, counted in the phase it started in."""
         self.requests += 1
         if answer is None or answer.status_code >= 400:
             self.errors.append(error or f"{kind} {answer.status_code if answer else '?'}")
             return
-        self.latencies.setdefault((kind, self.phase), []).append(seconds)
+        self.latencies.setdefault((kind, phase), []).append(seconds)
 
 
 def tiles_over(bounds: tuple[float, float, float, float], z: int) -> tuple[range, range]:
@@ -95,15 +102,21 @@ def tiles_over(bounds: tuple[float, float, float, float], z: int) -> tuple[range
 
 
 async def timed(client: httpx.AsyncClient, stats: Stats, kind: str, url: str,
-                **kw) -> httpx.Response | None:
-    start = time.perf_counter()
+                cache: dict[str, float], **kw) -> None:
+    """GET ``url`` unless ``cache`` still holds it (``max-age``); time it."""
+    if cache.get(url, 0.0) > time.monotonic():
+        return
+    phase, start = stats.phase, time.perf_counter()
     try:
         answer = await client.get(url, **kw)
     except httpx.HTTPError as exc:
-        stats.record(kind, time.perf_counter() - start, None, f"{kind} {type(exc).__name__}")
-        return None
-    stats.record(kind, time.perf_counter() - start, answer)
-    return answer
+        stats.record(kind, phase, time.perf_counter() - start, None,
+                     f"{kind} {type(exc).__name__}")
+        return
+    stats.record(kind, phase, time.perf_counter() - start, answer)
+    if answer.status_code == 200 and (age := _MAX_AGE.search(
+            answer.headers.get("Cache-Control", ""))):
+        cache[url] = time.monotonic() + int(age.group(1))
 
 
 async def log_in(client: httpx.AsyncClient, username: str) -> str:
@@ -120,22 +133,28 @@ async def log_in(client: httpx.AsyncClient, username: str) -> str:
 
 async def planner(base: str, bounds, stats: Stats, stop: asyncio.Event, think: tuple,
                   rng: random.Random) -> None:
-    limits = httpx.Limits(max_connections=BROWSER_PARALLEL)
+    limits = httpx.Limits(max_connections=BROWSER_PARALLEL,
+                          keepalive_expiry=IDLE_CONNECTION_S)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         cookie = {"Cookie": await log_in(client, "planner")}
         gate = asyncio.Semaphore(BROWSER_PARALLEL)
+        cache: dict[str, float] = {}
 
         async def tile(z: int, x: int, y: int) -> None:
             async with gate:
                 await timed(client, stats, "tile", f"/tiles/desa/{z}/{x}/{y}.pbf?area={AREA}",
-                            headers=cookie)
+                            cache, headers=cookie)
 
+        views = 0
         while not stop.is_set():
-            await timed(client, stats, "page", f"/map?area={AREA}", headers=cookie)
-            await asyncio.gather(
-                timed(client, stats, "layer", f"/api/layers/kecamatan.geojson?area={AREA}",
-                      headers=cookie),
-                timed(client, stats, "layer", f"/tiles/desa.json?area={AREA}", headers=cookie))
+            if views % PAGE_EVERY == 0:
+                await timed(client, stats, "page", f"/map?area={AREA}", cache, headers=cookie)
+                await asyncio.gather(
+                    timed(client, stats, "layer", f"/api/layers/kecamatan.geojson?area={AREA}",
+                          cache, headers=cookie),
+                    timed(client, stats, "layer", f"/tiles/desa.json?area={AREA}", cache,
+                          headers=cookie))
+            views += 1
             z = rng.choice(ZOOMS)
             xs, ys = tiles_over(bounds, z)
             x0 = rng.randint(xs.start, max(xs.start, xs.stop - VIEWPORT[0]))
@@ -257,8 +276,9 @@ def main() -> int:
         print(f"  {kind:<5} {phase:<6} n={len(values):>6,}  p50 {ms(values, 50):7.1f} ms  "
               f"p95 {ms(values, 95):7.1f} ms  max {ms(values, 100):7.1f} ms")
     rate = len(stats.errors) / max(1, stats.requests)
+    kinds = ", ".join(f"{n} x {e}" for e, n in Counter(stats.errors).most_common(3))
     print(f"error rate / laju galat: {rate:.4%} ({len(stats.errors)} of {stats.requests:,})"
-          + (f": {statistics.mode(stats.errors)} ..." if stats.errors else ""))
+          + (f": {kinds}" if kinds else ""))
     tiles = stats.latencies.get(("tile", "upload"), [])
     p95 = ms(tiles, 95)
     ratio = loaded["total"] / alone["total"]
