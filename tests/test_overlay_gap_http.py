@@ -112,3 +112,21 @@ def test_bad_parameters(demo, users, login_as, web_client):
         assert_bilingual_400(overlay(client, "gap", 400, area="32.04", rows=rows), "rows")
     assert_bilingual_400(overlay(client, "gap", 400, area="32.04", psks="?"), "PSKS")
     assert_bilingual_400(overlay(client, "gap", 400, area="32.04", categories="NOPE"))
+
+
+def test_need_is_the_rate_once_population_is_loaded(demo, users, login_as):
+    with demo.connect() as conn:  # residents: 1,000 per desa plus 100 per digit of its code
+        conn.execute("INSERT INTO region_population (code, population, source)"
+                     " SELECT code, 1000 + 100 * right(code, 1)::int, 'test' FROM region"
+                     " WHERE level = 'desa'")
+        rates = dict(conn.execute(
+            "SELECT d.code, 1000.0 * count(c.id) / p.population FROM region d"
+            " JOIN region_population p USING (code) LEFT JOIN pmks_case c ON c.desa_code"
+            " = d.code WHERE d.level = 'desa' GROUP BY d.code, p.population").fetchall())
+    body = overlay(login_as(users["dinas"]), "gap", area="32.04")
+    assert body["need_measure"] == "rate"
+    assert "per 1.000 penduduk" in " ".join(body["legend"]["notes"])
+    cuts = np.quantile(np.array(list(rates.values()), float), [1 / 3, 2 / 3])
+    assert np.allclose(body["need_breaks"], cuts, atol=1e-3)
+    for row in body["ranked"]:
+        assert abs(row["need"] - float(rates[row["code"]])) < 1e-9
