@@ -229,15 +229,23 @@ def _read_csv(data: bytes) -> Table:
     return _finish(frame.fillna(""), np.arange(len(frame)) + 2, delimiter=frame.attrs["sep"])
 
 
+def _blank(data: bytes) -> bool:
+    """Nothing but ASCII white space after a BOM, looked at a megabyte at a time (a
+    ``strip`` of the whole file would copy a large file once more)."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    return all(data[i:i + (1 << 20)].isspace() for i in range(start, len(data), 1 << 20))
+
+
 def _csv_frames(data: bytes, rows: int | None) -> Iterator[pd.DataFrame]:
     """The CSV's rows as text frames: all in one (``rows`` None) or ``rows`` at a time.
     Each frame carries its delimiter in ``attrs["sep"]``."""
     encoding = _encoding(data)
-    body = data.removeprefix(codecs.BOM_UTF8).strip()
-    if not body or (len(body) < 4096 and not _decode(data).strip()):  # Unicode spaces too
+    if _blank(data) or (len(data) < 65536 and len(data.strip()) < 4096
+                        and not _decode(data).strip()):  # Unicode spaces too
         raise UploadError("berkas kosong / the file is empty")
     # The header line alone, decoded: a UTF-8 character never contains the byte \n.
-    first = data.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    end = data.find(b"\n")
+    first = data[:end if end >= 0 else len(data)].decode(encoding, errors="replace")
     sep = _delimiter(first)
     # Count the header's columns before pandas sees the file: a header of a million
     # columns would cost pandas minutes before _finish could refuse it.
