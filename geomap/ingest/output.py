@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from werkzeug.utils import secure_filename
 
 from geomap.ingest.columns import REASON_COLUMN
 from geomap.ingest.readers import Table
@@ -50,7 +51,11 @@ class RejectedFile:
 
 
 def rejected_name(filename: str, fmt: str) -> str:
-    stem = Path(filename).stem or "unggahan"
+    """The download name of a file's rejected rows: the uploaded name's stem in safe
+    characters only (Werkzeug's ``secure_filename``), so a name the uploader chose, such
+    as ``..\\..\\x.csv`` or one with quotes or line breaks, is never a path nor breaks
+    the Content-Disposition header."""
+    stem = Path(secure_filename(filename)).stem or "unggahan"
     suffix = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson"}[fmt]
     return f"{stem}-ditolak-rejected{suffix}"
 
