@@ -9,6 +9,10 @@ the caller's area (:func:`geomap.area.narrow`), in its SQL. Coordinates are CRS8
 
 Parameters beyond the standard: ``area`` (a Kemendagri code) limits a collection to one
 province, kabupaten or kecamatan, as on the map pages.
+
+Logged-in callers also get the aggregated PMKS layers (``pmks_desa``,
+``pmks_kecamatan``: counts per unit, suppressed for a planner), computed by the
+analysis module: :mod:`server.ogcapi_aggregates`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from geomap.render import area as areas
 from geomap.render.features import BBox, layer_feature, layer_page
 from geomap.render.strings import both
 from layers.registry import Layer
+from server import ogcapi_aggregates as aggregates
 from server.api import cache_control, requested_area, viewer_role, visible_layer
 from server.auth import current_user
 from server.db import connection
@@ -99,6 +104,25 @@ def _collection(conn, layer: Layer, area: str | None) -> dict:
     }
 
 
+def _aggregate_collection(conn, name: str) -> dict:
+    area = aggregates.area_of(current_user(), requested_area())
+    try:
+        extent = areas.find(conn, area).bounds
+    except areas.UnknownArea:
+        abort(404, description=both("error.unknown_area"))
+    lang = request.args.get("lang", "id")
+    return {
+        "id": name, "title": aggregates.title(name, lang),
+        "description": aggregates.title(name, "en" if lang != "en" else "id"),
+        "itemType": "feature", "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [list(extent)], "crs": CRS84}},
+        "links": [
+            _link("ogcapi.collection", "self", JSON, "this collection", name=name),
+            _link("ogcapi.items", "items", GEOJSON, "features", name=name),
+        ],
+    }
+
+
 @bp.get("")
 @bp.get("/")
 def landing() -> Response:
@@ -118,7 +142,8 @@ def landing() -> Response:
 @bp.get("/api")
 def api() -> Response:
     document = openapi_document(url_for("ogcapi.landing", _external=True).rstrip("/"),
-                                [layer.name for layer in _visible_layers()])
+                                [layer.name for layer in _visible_layers()]
+                                + aggregates.names(current_user()))
     return _json(document, OPENAPI)
 
 
@@ -133,6 +158,7 @@ def collections() -> Response:
     _check_format()
     with connection() as conn:
         listed = [_collection(conn, layer, _layer_area(layer)) for layer in _visible_layers()]
+        listed += [_aggregate_collection(conn, name) for name in aggregates.names(current_user())]
     return _json({
         "links": [_link("ogcapi.collections", "self", JSON, "collections")],
         "collections": listed,
@@ -142,6 +168,9 @@ def collections() -> Response:
 @bp.get("/collections/<name>")
 def collection(name: str) -> Response:
     _check_format()
+    if aggregates.is_aggregate(name):
+        with connection() as conn:
+            return _json(_aggregate_collection(conn, name))
     layer = visible_layer(name)
     with connection() as conn:
         body = _collection(conn, layer, _layer_area(layer))
@@ -192,6 +221,8 @@ def _page_link(rel: str, name: str, offset: int, limit: int) -> dict:
 @bp.get("/collections/<name>/items")
 def items(name: str) -> Response:
     _check_format()
+    if aggregates.is_aggregate(name):
+        return _aggregate_items(name)
     layer = visible_layer(name)
     area = _layer_area(layer)
     bbox = _bbox()
@@ -199,12 +230,7 @@ def items(name: str) -> Response:
     offset = _whole("offset", 0, None, 0)
     with connection() as conn:
         page = layer_page(conn, layer, area, bbox=bbox, limit=limit, offset=offset)
-    links = [_page_link("self", name, offset, limit),
-             _link("ogcapi.collection", "collection", JSON, "the collection", name=name)]
-    if offset + page.returned < page.matched:
-        links.append(_page_link("next", name, offset + limit, limit))
-    if offset > 0:
-        links.append(_page_link("prev", name, max(0, offset - limit), limit))
+    links = _page_links(name, offset, limit, page.returned, page.matched)
     head = json.dumps({
         "type": "FeatureCollection",
         "timeStamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -217,13 +243,52 @@ def items(name: str) -> Response:
     return Response(body, mimetype=GEOJSON, headers={"Cache-Control": cache_control(layer)})
 
 
+def _page_links(name: str, offset: int, limit: int, returned: int, matched: int) -> list:
+    links = [_page_link("self", name, offset, limit),
+             _link("ogcapi.collection", "collection", JSON, "the collection", name=name)]
+    if offset + returned < matched:
+        links.append(_page_link("next", name, offset + limit, limit))
+    if offset > 0:
+        links.append(_page_link("prev", name, max(0, offset - limit), limit))
+    return links
+
+
+def _aggregate_items(name: str) -> Response:
+    user = current_user()
+    area = aggregates.area_of(user, requested_area())
+    bbox = _bbox()
+    limit = _whole("limit", 1, MAX_LIMIT, DEFAULT_LIMIT)
+    offset = _whole("offset", 0, None, 0)
+    with connection() as conn:
+        page = aggregates.units(conn, user, name, area, bbox, limit, offset)
+    body = {
+        "type": "FeatureCollection",
+        "timeStamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "numberMatched": page.matched, "numberReturned": len(page.features),
+        "links": _page_links(name, offset, limit, len(page.features), page.matched),
+        "features": page.features,
+    }
+    return Response(json.dumps(body, ensure_ascii=False), mimetype=GEOJSON,
+                    headers={"Cache-Control": "private, max-age=60"})
+
+
 @bp.get("/collections/<name>/items/<feature_id>")
 def item(name: str, feature_id: str) -> Response:
     _check_format()
-    layer = visible_layer(name)
-    area = _layer_area(layer)
-    with connection() as conn:
-        feature = layer_feature(conn, layer, area, feature_id)
+    if aggregates.is_aggregate(name):
+        user = current_user()
+        area = aggregates.area_of(user, requested_area())
+        with connection() as conn:
+            found = aggregates.feature(conn, user, name, area, feature_id)
+        if found is None:
+            abort(404)
+        feature = json.dumps(found, ensure_ascii=False)
+        layer = None
+    else:
+        layer = visible_layer(name)
+        area = _layer_area(layer)
+        with connection() as conn:
+            feature = layer_feature(conn, layer, area, feature_id)
     if feature is None:
         abort(404)
     links = [
@@ -232,4 +297,5 @@ def item(name: str, feature_id: str) -> Response:
         _link("ogcapi.collection", "collection", JSON, "the collection", name=name),
     ]
     body = feature[:-1] + ', "links": ' + json.dumps(links) + "}"
-    return Response(body, mimetype=GEOJSON, headers={"Cache-Control": cache_control(layer)})
+    cache = cache_control(layer) if layer is not None else "private, max-age=60"
+    return Response(body, mimetype=GEOJSON, headers={"Cache-Control": cache})

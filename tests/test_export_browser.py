@@ -140,6 +140,10 @@ def test_standalone_html_opens_offline(bandung_db, cli, chromium, tmp_path):
 
 
 def test_html_export_file_is_one_self_contained_page(bandung_db, cli, tmp_path):
+    hostile = '<img src=x onerror="window.__xss=1">'
+    with bandung_db.connect() as conn:
+        conn.execute("UPDATE region SET name = %s WHERE code = (SELECT min(code) FROM region "
+                     "WHERE level = 'desa' AND starts_with(code, '32.04.05.'))", (hostile,))
     out = tmp_path / "b.html"
     done = cli(bandung_db, "export", "html", "--area", "32.04.05", "--layer", "boundaries",
                str(out))
@@ -147,3 +151,4 @@ def test_html_export_file_is_one_self_contained_page(bandung_db, cli, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<script src=" not in text and 'rel="stylesheet"' not in text
     assert "L.map(" in text or "L.map (" in text  # Leaflet's code is in the page itself
+    assert "<img src=x" not in text and "lt;img src=x" in text  # names are text only

@@ -111,9 +111,14 @@ def write_html(conn, req, out: Path) -> dict:
     root = fmap.get_root()
     root.header.add_child(Element(f"<style>{css}</style>{_STYLE}"), name="leaflet_css_inline")
     root.header.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline")
-    root.title = req.title or title  # type: ignore[attr-defined]
-    geojson = json.loads(units.to_json(drop_id=True))
+    root.title = html.escape(req.title or title)  # type: ignore[attr-defined]
     tooltip_fields = ["name", "cases", "class_label"] if "cases" in units else ["name"]
+    # folium's tooltip puts the values in as HTML: they are escaped here, so a region
+    # name is only ever text (as on the app's pages).
+    shown = units.copy()
+    for field in tooltip_fields:
+        shown[field] = [html.escape(str(v)) for v in shown[field]]
+    geojson = json.loads(shown.to_json(drop_id=True))
     folium.GeoJson(
         geojson, name=title,
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": EDGE_DESA,
