@@ -205,6 +205,7 @@ def test_density_for_a_planner_is_a_raster_without_points(seeded, users, login_a
     assert png_pixels(body["image"])[..., 3].max() > 0 and body["empty"] is False
     entries = body["legend"]["entries"]
     assert len(entries) == 5 and entries[0]["label"].startswith("0.0")
+    assert "Kernel Gauss 1 km, sel 100 m" in body["legend"]["notes"]
     assert body["legend"]["period"] == "Periode: semua waktu"
     # A category with no case in the period draws nothing.
     empty = client.get(f"/api/map/density.json?area={KABUPATEN}&categories=KM"

@@ -69,8 +69,9 @@ def choropleth(table: CountTable, level: Level = "desa", method: Method = "quant
 def category_labels(table: CountTable, level: Level) -> dict[str, list[tuple[str, str]]]:
     """Per unit, its non-zero categories as (category, label) for the popup."""
     cats = table.categories[table.categories["level"] == level]
-    pairs = list(zip(cats["category"], cats["label"], strict=True))
+    # .tolist() first: iterating pandas columns item by item costs seconds for a province.
+    pairs = list(zip(cats["category"].tolist(), cats["label"].tolist(), strict=True))
     out: dict[str, list[tuple[str, str]]] = {}
-    for code, pair in zip(cats["code"], pairs, strict=True):
+    for code, pair in zip(cats["code"].tolist(), pairs, strict=True):
         out.setdefault(code, []).append(pair)
     return out

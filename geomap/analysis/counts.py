@@ -80,8 +80,9 @@ def build(desa: pd.DataFrame, pairs: pd.DataFrame, *, suppress: bool,
     values = np.concatenate([[total], k_tot.to_numpy(), d_tot.to_numpy(), ac["count"],
                              kc["count"], dc["count"]]).astype(np.int64)
     status = np.zeros(len(values), dtype=np.int8)
-    eqs = _equations(start, k_tot, d_tot, ac, kc, dc, desa)
+    eqs = None  # the sums between cells matter only to the suppression (a second a province)
     if suppress:
+        eqs = _equations(start, k_tot, d_tot, ac, kc, dc, desa)
         status = privacy.suppress(values, eqs, threshold)
     label = np.array(privacy.labels(values, status, threshold), dtype=object)
 

@@ -50,11 +50,13 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     layer = choropleth(table, query.level, query.method, query.k)
     colors = palette(len(layer.classes.breaks))
     rows = layer.rows
-    units = {code: [int(cls), str(label), None if math.isnan(value) else round(value, 3)]
-             for code, cls, label, value in zip(rows["code"], rows["cls"], rows["label"],
-                                                rows["value"], strict=True)}
+    codes = rows["code"].tolist()  # plain lists: item access on pandas columns is slow
+    units = {code: [cls, str(label), None if math.isnan(value) else round(value, 3)]
+             for code, cls, label, value in zip(codes, rows["cls"].tolist(),
+                                                rows["label"].tolist(), rows["value"].tolist(),
+                                                strict=True)}
     cats = {code: [[c, str(n)] for c, n in pairs]
-            for code, pairs in zip(rows["code"], rows["categories"], strict=True) if pairs}
+            for code, pairs in zip(codes, rows["categories"].tolist(), strict=True) if pairs}
     names = category_names(lang)
     used = sorted({c for pairs in cats.values() for c, _ in pairs})
     entries = [{"label": label, "color": color, "count": count}

@@ -1,7 +1,8 @@
 """PMKS case density: a kernel density raster made on the server, drawn as one PNG.
 
 What a planner sees instead of points (and what anyone logged in may switch on):
-:func:`geomap.analysis.density.case_density` on a 100 m grid in the area's UTM zone,
+:func:`geomap.analysis.density.case_density` on a 100 m grid in the area's UTM zone
+(coarser for a province, see :func:`cell_size`),
 1 km Gaussian bandwidth, cells with fewer than the privacy threshold of cases within
 1 km left empty, warped to Web Mercator and coloured (``DensityRaster.overlay``). The
 answer holds the PNG as a ``data:`` URL with its bounds (one request, no second
@@ -12,20 +13,34 @@ point, count per cell or home location leaves the server.
 from __future__ import annotations
 
 import base64
+import math
 from typing import Any
 
 import numpy as np
+import shapely
 
-from geomap.analysis.area import load_area
-from geomap.analysis.density import BANDWIDTH_M, CELL_M, case_density
+from geomap.analysis.area import Area, load_area
+from geomap.analysis.density import BANDWIDTH_M, CELL_M, TRUNCATE, case_density
 from geomap.render.strings import text
 from layers.overlays import Overlay, OverlayQuery, legend
 from layers.registry import LOGGED_IN, Text
 
+MAX_CELLS = 1500  # grid cells along the longer side of the area, at most
+
+
+def cell_size(area: Area) -> float:
+    """100 m cells, or coarser (whole 100 m steps) when the area is so large that the
+    picture would pass :data:`MAX_CELLS` across (a province: megabytes of PNG for a
+    detail no screen shows at that zoom). The bandwidth stays 1 km."""
+    minx, miny, maxx, maxy = shapely.bounds(area.projected())
+    side = max(maxx - minx, maxy - miny) + 2 * TRUNCATE * BANDWIDTH_M
+    return max(CELL_M, math.ceil(side / MAX_CELLS / CELL_M) * CELL_M)
+
 
 def build(query: OverlayQuery) -> dict[str, Any]:
     area = load_area(query.conn, query.area)
-    raster = case_density(query.conn, area, query.cases)
+    cell = cell_size(area)
+    raster = case_density(query.conn, area, query.cases, cell_m=cell)
     image = raster.overlay()
     lang = query.lang
     stops = image.legend
@@ -36,7 +51,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
                for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)
                ] if shown else []
     notes = [text("overlay.density.none", lang) if not shown else "",
-             text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, CELL_M),
+             text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, cell),
              text("overlay.density.hidden", lang).format(raster.min_cases)]
     return {"image": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
             "bounds": image.bounds, "empty": not shown,
