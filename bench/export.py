@@ -8,6 +8,11 @@ once beside). Baselines in the same run: for the page and the atlas, a bare
 labels...); for the GeoPackage, pyogrio writing the raw desa polygons alone. The
 ratio says what the finished product costs over the bare minimum.
 
+The same map page and atlas are then asked for over HTTP (``POST /api/exports``, a
+Bearer token, polled every 0.2 s until the file is downloaded; the Flask app in
+process): the job's cost over the in-process figure is the queue, the polling and the
+transfer.
+
     .venv/bin/python bench/export.py [--cases 200000] [--runs 3] [--atlas-runs 2]
 """
 
@@ -21,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg
 from _setup import area_files, machine, throwaway_database, timed
 
 from geomap.analysis.filters import CaseFilter
@@ -113,6 +119,7 @@ def run(connect, url: str, args: argparse.Namespace, setup: bool) -> None:
               f"({', '.join(f'{t:.1f}' for t in times)}); {verdict('gpkg', t_gpkg)}; "
               f"baseline raw desa polygons {t_raw:.1f} s, ratio {t_gpkg / t_raw:.1f}x")
 
+    http(url, out, {"pdf": t_page, "atlas": t_atlas})
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "geomap", "export", "map", "--area", KABUPATEN,
                            "--as", "bench-dinas", str(out / "cli.pdf")],
@@ -120,6 +127,34 @@ def run(connect, url: str, args: argparse.Namespace, setup: bool) -> None:
                           text=True)
     print(f"CLI `geomap export map` (one run, Python start-up and imports included): "
           f"{time.perf_counter() - start:.1f} s, exit {done.returncode}")
+
+
+def http(url: str, out: Path, in_process: dict[str, float]) -> None:
+    """POST to downloaded file through the app's export jobs, for the page and the atlas."""
+    from geomap import accounts
+    from server.app import create_app
+
+    os.environ["GEOMAP_VAR_DIR"] = str(out / "var")
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with psycopg.connect(url, autocommit=True) as conn:
+        token = accounts.create_token(conn, "bench-dinas", "bench")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    for name, params in (("pdf", {"kind": "map", "format": "pdf"}),
+                         ("atlas", {"kind": "atlas"})):
+        start = time.perf_counter()
+        job = client.post("/api/exports", data={"area": KABUPATEN, **params},
+                          headers=headers, base_url="https://localhost").json
+        while job["state"] not in ("done", "failed"):
+            time.sleep(0.2)
+            job = client.get(job["status_url"], headers=headers,
+                             base_url="https://localhost").json
+        size = len(client.get(job["file_url"], headers=headers,
+                              base_url="https://localhost").data) if "file_url" in job else 0
+        took = time.perf_counter() - start
+        print(f"HTTP export job {name} (POST to downloaded file): {took:.1f} s, {job['state']},"
+              f" {size:,} bytes; {verdict(name, took)}; in process {in_process[name]:.1f} s, "
+              f"ratio {took / in_process[name]:.2f}x")
 
 
 def main() -> None:
