@@ -17,6 +17,7 @@ import re
 
 import pytest
 
+from layers import overlays as overlay_registry
 from layers import registry
 from tests.analysis_fixtures import add_cases
 from tests.auth_fixtures import KECAMATAN, OTHER_KECAMATAN, bearer
@@ -201,6 +202,10 @@ def _planner_urls(seeded) -> list[tuple[str, int]]:
     # every map layer a planner can ask for, whoever wrote it
     for name in registry.layers():
         urls.append((f"/api/layers/{name}.geojson", None))
+    # and every analysis overlay of the map page, at both levels
+    for name in overlay_registry.overlays():
+        for level in ("desa", "kecamatan"):
+            urls.append((f"/api/map/{name}.json?level={level}", None))
     return urls
 
 
