@@ -107,11 +107,14 @@ def test_planner_counts_follow_the_privacy_rule(demo, users, login_as):
     for row in body["kecamatan"]:  # a hidden count gives no caseload
         if not row["cases"].isdigit():
             assert row["caseload"] is None
-    # Scores per desa, never the exact demand behind them.
-    assert all(set(u) == {"value", "cls"} for u in body["units"].values())
+    # No population: each desa's class only, an order without numbers.
+    assert body["ordinal"] is True and body["breaks"] is None
+    assert all(set(u) == {"cls"} for u in body["units"].values())
+    labels = [e["label"] for e in body["legend"]["entries"] if not e.get("outline")]
+    assert labels[0] == "kelas 1 dari 5 (terendah)" and labels[-1] == "kelas 5 dari 5 (tertinggi)"
+    assert not any(ch in "".join(labels[1:-1]) for ch in ".–")
     if not table.total_label.isdigit():
         assert body["share_in_reach"] is None
-    check_classes(body)
 
 
 def test_tksk_gets_its_kecamatan(demo, users, login_as):
@@ -157,3 +160,45 @@ def test_share_in_reach_hides_small_counts_from_a_planner(demo):
     hidden = dataclasses.replace(planner, total_label="*")
     cov = Coverage(pd.DataFrame(), 2000, 1000, "cases")
     assert share_in_reach(Access(cov, hidden, Caseload(pd.DataFrame()), None)) is None
+
+
+def test_a_planner_cannot_read_a_kecamatan_count_back_from_the_scores(demo, users, login_as):
+    """With TKSK alone, a desa's exact score is its TKSK's capacity over its kecamatan's
+    cases: the dinas sees exactly that. Rounded, it would still pin counts (two significant
+    digits pin one here), so a planner gets no score without population; once population
+    is loaded the score is capacity per resident, with nothing of the cases in it."""
+    dinas, planner = login_as(users["dinas"]), login_as(users["planner"])
+    exact = overlay(dinas, "coverage", area="32.04", psks="TKSK")
+    tksk = ("SELECT r.kecamatan_code, r.capacity, (SELECT count(*) FROM pmks_case c"
+            " WHERE left(c.desa_code, 8) = r.kecamatan_code), (SELECT sum(p.population)"
+            " FROM region_population p WHERE left(p.code, 8) = r.kecamatan_code)"
+            " FROM psks_resource r WHERE r.category_code = 'TKSK' AND r.active")
+    with demo.connect() as conn:
+        rows = conn.execute(tksk).fetchall()
+    assert len(rows) == 28
+    pinned = 0
+    for kecamatan, capacity, cases, _ in rows:
+        desa = next(c for c in exact["units"] if c.startswith(kecamatan + "."))
+        score = exact["units"][desa]["value"]
+        assert abs(score - capacity / cases) < 1e-4  # the channel, for the dinas
+        shown = float(f"{score:.2g}")
+        half = 0.5 * 10 ** (np.floor(np.log10(shown)) - 1)
+        pinned += np.floor(capacity / (shown - half)) == np.ceil(capacity / (shown + half))
+    assert pinned >= 1  # why rounding is no protection
+    coarse = overlay(planner, "coverage", area="32.04", psks="TKSK")
+    assert coarse["ordinal"] and all("value" not in u for u in coarse["units"].values())
+    gap = overlay(planner, "gap", area="32.04", psks="TKSK")
+    assert gap["coverage_breaks"] is None and all(r["score"] is None for r in gap["ranked"])
+    with demo.connect() as conn:
+        conn.execute("INSERT INTO region_population (code, population, source)"
+                     " SELECT code, 2000 + 10 * right(code, 2)::int, 'test' FROM region"
+                     " WHERE level = 'desa'")
+        rows = conn.execute(tksk).fetchall()
+    residents = overlay(planner, "coverage", area="32.04", psks="TKSK")
+    assert residents["demand"] == "population" and residents["ordinal"] is False
+    assert "per penduduk" in " ".join(residents["legend"]["notes"])
+    for kecamatan, capacity, _, population in rows:
+        desa = next(c for c in residents["units"] if c.startswith(kecamatan + "."))
+        assert abs(residents["units"][desa]["value"] - capacity / population) < 1e-4
+    check_classes(residents)
+    assert overlay(dinas, "coverage", area="32.04", psks="TKSK")["demand"] == "cases"

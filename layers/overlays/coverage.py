@@ -11,6 +11,16 @@ suppressed for a planner ("<5", "*"), so a caseload is hidden when its count is 
 ratio would give the count back). The exact demand per desa never leaves the server.
 The share in reach is withheld from a planner when the cases in or out of reach
 number 1 to threshold-1 (with the area total it would be a small count).
+
+A score is itself a ratio of capacity to demand: with TKSK alone (one per kecamatan,
+serving all of it) a desa's score is the TKSK's capacity over its kecamatan's cases, and
+scores of several categories together are linear equations in the desa's cases. So a
+planner's scores take residents as demand when population is loaded for every desa
+(classic E2SFCA: nothing of the cases in them). Otherwise a planner gets each desa's
+class only, an order without numbers (no score, no class bounds): rounding the scores
+would not do, two significant digits still pin a count below about 90 (see the tests).
+An order still says which of two desa is better served: weaker than the rule for
+counts, and the reason to load population.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geomap.analysis.access import Caseload, Coverage, coverage, tksk_caseload
-from geomap.analysis.area import AreaNotFound, load_area
+from geomap.analysis.area import Area, AreaNotFound, load_area
 from geomap.analysis.classify import classify
 from geomap.analysis.counts import CountTable, count_table
 from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette
@@ -29,8 +39,10 @@ from layers.overlays.resources import VENDOR, psks_of, texts
 from layers.registry import LOGGED_IN, Text
 
 TITLE = Text("Cakupan layanan (E2SFCA)", "Service coverage (E2SFCA)")
-MEASURE = Text("Skor aksesibilitas: kapasitas per kasus dalam jangkauan",
-               "Accessibility score: capacity per case in reach")
+MEASURE = {"cases": Text("Skor aksesibilitas: kapasitas per kasus dalam jangkauan",
+                         "Accessibility score: capacity per case in reach"),
+           "population": Text("Skor aksesibilitas: kapasitas per penduduk dalam jangkauan",
+                              "Accessibility score: capacity per resident in reach")}
 SHARE = Text("Kasus dengan minimal satu sumber daya dalam jangkauan: {}",
              "Cases with at least one resource in reach: {}")
 SHARE_HIDDEN = Text("disembunyikan (jumlah kecil)", "hidden (small count)")
@@ -43,6 +55,10 @@ TEXTS = {"score": Text("Skor E2SFCA", "E2SFCA score"), "kecamatan": Text("Kecama
          "no_tksk": Text("tanpa TKSK", "no TKSK")}
 CMAP = "YlGnBu"  # more coverage, darker (need is YlOrRd on the PMKS choropleth)
 NO_TKSK_COLOR = "#d7301f"
+ORDINAL = Text("kelas {} dari {}", "class {} of {}")
+ORDINAL_ENDS = (Text("terendah", "lowest"), Text("tertinggi", "highest"))
+ORDINAL_NOTE = Text("Tanpa data penduduk, skor hanya ditampilkan sebagai urutan kelas",
+                    "Without population data, scores are shown as ordered classes only")
 
 
 @dataclass
@@ -54,6 +70,11 @@ class Access:
     caseload: Caseload
     psks: tuple[str, ...] | None
 
+    @property
+    def ordinal(self) -> bool:
+        """Whether only the order of the scores may be shown (see the module docstring)."""
+        return self.table.suppressed and self.coverage.demand == "cases"
+
 
 def compute(query: OverlayQuery) -> Access:
     """E2SFCA for the query's area, filter and PSKS categories, with its count table."""
@@ -62,9 +83,25 @@ def compute(query: OverlayQuery) -> Access:
         area = load_area(query.conn, query.area)
     except AreaNotFound as exc:
         raise BadParameter(str(exc)) from None
-    cov = coverage(query.conn, area, query.cases, chosen)
+    cov = planner_coverage(query, area, chosen) if query.suppressed else \
+        coverage(query.conn, area, query.cases, chosen)
     table = count_table(query.conn, query.cases, suppress=query.suppressed)
     return Access(cov, table, tksk_caseload(query.conn, table, area), chosen)
+
+
+def planner_coverage(query: OverlayQuery, area: Area,
+                     chosen: tuple[str, ...] | None) -> Coverage:
+    """Scores a planner may see (see the module docstring)."""
+    try:
+        return coverage(query.conn, area, query.cases, chosen, "population")
+    except ValueError:  # population not loaded for every desa: ordinal (Access.ordinal)
+        return coverage(query.conn, area, query.cases, chosen)
+
+
+def ordinal_label(i: int, k: int, lang: str) -> str:
+    """A class named by its rank only: "class 1 of 5 (lowest)"."""
+    end = ORDINAL_ENDS[0] if i == 0 else ORDINAL_ENDS[1] if i == k - 1 else None
+    return ORDINAL(lang).format(i + 1, k) + (f" ({end(lang)})" if end else "")
 
 
 def finite(value: float) -> float | None:
@@ -100,12 +137,15 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     desa = access.coverage.desa
     cls, classes = classify(desa["score"].to_numpy(float), query.method, query.k)
     colors = palette(len(classes.breaks), CMAP)
-    units = {code: {"value": round(float(score), 4), "cls": int(c)}
+    ordinal, k = access.ordinal, len(classes.breaks)
+    units = {code: {"cls": int(c)} if ordinal else {"value": round(float(score), 4),
+                                                     "cls": int(c)}
              for code, score, c in zip(desa["code"], desa["score"], cls, strict=True)}
     lows = [classes.minimum, *classes.breaks[:-1]] if classes.breaks else []
-    entries = [{"label": f"{lo:.2f}–{hi:.2f}", "color": color, "count": n}
-               for lo, hi, color, n in zip(lows, classes.breaks, colors, classes.counts,
-                                           strict=True)]
+    entries = [{"label": ordinal_label(i, k, query.lang) if ordinal else f"{lo:.2f}–{hi:.2f}",
+                "color": color, "count": n}
+               for i, (lo, hi, color, n) in enumerate(zip(lows, classes.breaks, colors,
+                                                          classes.counts, strict=True))]
     share = share_in_reach(access)
     if not access.coverage.cases:
         share_text = NO_CASES(query.lang)
@@ -116,12 +156,15 @@ def build(query: OverlayQuery) -> dict[str, Any]:
                     "hatch": True, "count": len(without)})
     return {
         "level": "desa", "units": units, "psks": list(access.psks) if access.psks else None,
-        "colors": colors, "breaks": classes.breaks, "method": classes.method,
+        "colors": colors, "breaks": None if ordinal else classes.breaks,
+        "method": classes.method, "demand": access.coverage.demand, "ordinal": ordinal,
         "share_in_reach": share, "cases": access.table.total_label,
         "kecamatan": kecamatan_rows(access), "without_tksk": without,
         "categories": psks_param.categories(query.lang), "texts": texts(TEXTS, query.lang),
         "legend": legend(TITLE(query.lang), entries,
-                         [MEASURE(query.lang), SHARE(query.lang).format(share_text)]),
+                         [MEASURE[access.coverage.demand](query.lang),
+                          ORDINAL_NOTE(query.lang) if ordinal else "",
+                          SHARE(query.lang).format(share_text)]),
     }
 
 
@@ -131,7 +174,8 @@ OVERLAY = Overlay(
     roles=LOGGED_IN,
     kind="units",
     build=build,
-    description=MEASURE,
+    description=Text("Aksesibilitas sumber daya PSKS per desa (E2SFCA)",
+                     "Accessibility of PSKS resources per desa (E2SFCA)"),
     order=310,
     filters=("categories", "period", "method", "psks"),
     vendor=VENDOR,

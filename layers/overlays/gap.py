@@ -81,7 +81,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     rows = [{"code": r.code, "name": r.name, "kecamatan": r.kecamatan,
              "kecamatan_name": r.kecamatan_name, "cases": r.cases,
              "nearest_m": None if finite(r.nearest_m) is None else round(r.nearest_m),
-             "score": finite(r.score), "need": finite(r.need),
+             "score": None if access.ordinal else finite(r.score), "need": finite(r.need),
              "gap": finite(r.gap), "bounds": boxes.get(r.code)}
             for r in ranked.itertuples(index=False)]
     lang = query.lang
@@ -97,7 +97,8 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     return {
         "level": "desa", "units": units, "psks": list(access.psks) if access.psks else None,
         "need_measure": result.need_measure, "need_breaks": cuts(result.need_breaks),
-        "coverage_breaks": cuts(result.coverage_breaks), "colors": COLORS, "ranked": rows,
+        "coverage_breaks": None if access.ordinal else cuts(result.coverage_breaks),
+        "colors": COLORS, "ranked": rows,
         "categories": psks_param.categories(lang), "texts": counted,
         "legend": legend(TITLE(lang), entries,
                          ["↑ " + NEED[result.need_measure](lang), COVER(lang) + " →",

@@ -86,7 +86,9 @@
         tr.appendChild(ctx.element('td', null, value));
         table.appendChild(tr);
       }
-      row(t.score, unit.value.toFixed(3));
+      // A planner without population data gets the class only (its rank), no score.
+      row(t.score, unit.value === undefined ? data.legend.entries[unit.cls].label
+                                            : unit.value.toFixed(3));
       var kec = ctx.rows[code.slice(0, 8)];
       if (kec) {
         row(t.kecamatan, kec.name);
