@@ -130,6 +130,10 @@ def overlay_json(name: str):
         - {name: level, in: query, schema: {type: string, enum: [desa, kecamatan]}}
         - {name: method, in: query, schema: {type: string}}
         - {name: k, in: query, schema: {type: integer, minimum: 2, maximum: 9}}
+        - {name: psks, in: query, description: "resources, coverage, gap: PSKS codes,
+             comma-separated, or all", schema: {type: string}}
+        - {name: rows, in: query, description: "gap: rows of the ranked table (default 20)",
+           schema: {type: integer, minimum: 1, maximum: 200}}
       responses:
         200:
           description: the overlay's data, legend and filter
