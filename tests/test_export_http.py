@@ -231,3 +231,26 @@ def test_personal_export_only_when_asked_and_audited(seeded, users, client_of, t
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert "'" + HOSTILE in {c.value for c in cells}
     assert seeded.scalar("SELECT count(*) FROM audit_log WHERE action = 'personal.export'") == 2
+
+
+def test_finished_jobs_expire_with_their_files_and_dead_jobs_fail(seeded, users, client_of,
+                                                                  tmp_path):
+    client, headers = client_of(users["dinas"])
+    job, _ = fetch(client, headers, kind="data", format="csv", area="32.04.05",
+                   personal="1", purpose="cek")
+    files = tmp_path / "var" / "exports"
+    assert [p.name for p in files.iterdir()] == [f"{job['id']}.csv"]
+    with seeded.connect() as conn:  # a day and a bit later; and a job whose worker died
+        conn.execute("UPDATE export_job SET finished_at = now() - interval '25 hours', "
+                     "updated_at = now() - interval '25 hours'")
+        conn.execute("INSERT INTO export_job (id, user_id, kind, format, params, state, "
+                     "download_name, updated_at) VALUES (%s, %s, 'atlas', 'pdf', '{}', "
+                     "'running', 'x.pdf', now() - interval '20 minutes')",
+                     ("f" * 32, users["dinas"].id))
+    dead = client.get(f"/api/exports/{'f' * 32}", headers=headers).json
+    assert dead["state"] == "failed" and " / " in dead["error"]
+    new = start(client, headers, kind="map", area="32.04.05")  # a new job sweeps old ones
+    assert client.get(job["status_url"], headers=headers).status_code == 404
+    assert client.get(job["file_url"], headers=headers).status_code == 404
+    assert not (files / f"{job['id']}.csv").exists()
+    assert wait(client, headers, new)[0]["state"] == "done"
