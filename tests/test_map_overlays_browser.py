@@ -225,3 +225,27 @@ def test_heat_and_density_toggle_for_a_tksk(browser_page, users, bandung_db):
     expected = bandung_db.scalar("SELECT count(*) FROM pmks_case WHERE kecamatan_code = %s",
                                  (KECAMATAN,))
     assert data["count"] == len(data["points"]) == expected > 0
+
+
+def test_the_panel_and_legends_speak_english(browser_page, users, bandung_db):
+    spread_cases(bandung_db)
+    login(browser_page, users["dinas"], f"/map?area={KABUPATEN}")
+    page = browser_page.page
+    # A shared link (the fragment never reaches the server, so not through the login).
+    browser_page.goto(f"/map?area={KABUPATEN}&lang=en&level=kecamatan&from=2025-01-01"
+                      "#10/-7.05/107.6/kecamatan,desa,choropleth")
+    browser_page.wait_for_layers("kecamatan", "desa")
+    wait_overlay(browser_page, "choropleth")
+    panel = page.locator(".geomap-filters")
+    assert panel.locator("h2").inner_text() == "Filter PMKS cases"
+    assert "From" in panel.inner_text() and "Classes by" in panel.inner_text()
+    legend = page.locator(".geomap-legend-choropleth")
+    assert legend.locator("h3").inner_text() == "Number of cases · Kecamatan (district)"
+    assert legend.locator(".geomap-legend-period").inner_text() == "Period: from 2025-01-01"
+    assert "Quantiles" in legend.inner_text() and "All categories" in legend.inner_text()
+    assert page.locator(CONTROL).get_by_label("PMKS by area", exact=True).is_checked()
+    # The language switch keeps the filters and the layers on.
+    switch = page.get_by_role("link", name="Bahasa Indonesia")
+    href = switch.get_attribute("href")
+    assert "lang=id" in href and "level=kecamatan" in href and "from=2025-01-01" in href
+    assert href.endswith(",choropleth")
