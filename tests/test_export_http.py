@@ -254,3 +254,22 @@ def test_finished_jobs_expire_with_their_files_and_dead_jobs_fail(seeded, users,
     assert client.get(job["file_url"], headers=headers).status_code == 404
     assert not (files / f"{job['id']}.csv").exists()
     assert wait(client, headers, new)[0]["state"] == "done"
+
+
+def test_slides_and_heat_raster_over_http(seeded, users, client_of, tmp_path):
+    import rasterio
+    from pptx import Presentation
+
+    client, headers = client_of(users["planner"])
+    job, answer = fetch(client, headers, kind="slides", area="32.04")
+    assert answer.mimetype.endswith("presentationml.presentation")
+    deck = Presentation(io.BytesIO(answer.data))
+    assert len(deck.slides) == job["report"]["slides"] == 4  # title, 2 maps, the table
+    texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                     if shape.has_text_frame)
+    assert "Kabupaten Bandung" in texts
+    job, answer = fetch(client, headers, kind="data", format="tif", area="32.04")
+    tif = tmp_path / "heat.tif"
+    tif.write_bytes(answer.data)
+    with rasterio.open(tif) as src:
+        assert src.crs.to_epsg() == 32748 and src.transform.a == 100.0
