@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.auth_fixtures import KECAMATAN, bearer
+from tests.cases_fixtures import case_record, points_in
 
 PAYLOADS = [
     "' OR 1=1--",
@@ -218,3 +219,48 @@ def test_cli_options_resist_injection(demo_db, cli):
             if template[0] == "resources" and done.code == 0:
                 assert done.stdout.strip() in ("[]", ""), label
     assert snapshot(demo_db) == before
+
+
+def test_write_bodies_resist_injection(bandung_db, web_app, users, api_token):
+    """Every text field of the JSON writes: stored literally (parameters, not SQL text),
+    control characters (NUL) cleaned, never a 5xx; the tables not written are unchanged."""
+    client = web_app.test_client()
+    dinas = bearer(api_token(users["dinas"]))
+    tksk = bearer(api_token(users["tksk"]))
+    with bandung_db.connect() as conn:
+        points = points_in(conn, KECAMATAN, 2)
+    before = snapshot(bandung_db)
+    for i, payload in enumerate(PAYLOADS):
+        lon, lat = points[i % 2]
+        label = repr(payload[:30])
+        case = client.post("/api/cases", headers=tksk, json=case_record(
+            lon, lat, catatan=payload, nama=payload, alamat=payload,
+            tanggal=f"2026-01-{i + 1:02d}"))
+        assert case.status_code in (200, 201, 422), (label, case.status_code)
+        for field in ("kategori", "status", "jenis_kelamin", "tanggal", "nik"):
+            bad = client.post("/api/cases", headers=tksk,
+                              json=case_record(lon, lat, **{field: payload}))
+            assert bad.status_code in (200, 201, 400, 422), (field, label, bad.status_code)
+        made = client.post("/api/resources", headers=dinas, json={
+            "kategori": "LKS", "nama": f"{payload} {i}", "lintang": lat, "bujur": lon,
+            "kapasitas": 3, "kontak": payload[:200]})
+        assert made.status_code in (201, 422), (label, made.status_code)
+        for field in ("kategori", "pengguna", "kapasitas", "radius_km", "aktif", "lintang"):
+            bad = client.post("/api/resources", headers=dinas, json={
+                "kategori": "LKS", "nama": "Panti", "lintang": lat, "bujur": lon,
+                "kapasitas": 3, field: payload})
+            assert bad.status_code in (200, 201, 400, 422), (field, label, bad.status_code)
+        # (a title is free text: it would start a real export, which is not the point here)
+        for field in ("area", "categories", "layer", "from"):
+            job = client.post("/api/exports", headers=dinas, json={
+                "kind": "data", "format": "csv", "area": "32.04", field: payload})
+            assert job.status_code in (400, 404), (field, label, job.status_code)
+    # A quote or a comment is data: stored exactly as sent.
+    assert bandung_db.scalar("SELECT count(*) FROM psks_resource WHERE name = %s",
+                             ("' OR 1=1-- 0",)) == 1
+    assert bandung_db.scalar("SELECT count(*) FROM pmks_case WHERE notes = %s",
+                             ("1;DROP TABLE pmks_case;--",)) == 1
+    after = snapshot(bandung_db)
+    for table in ("tables", "app_user", "api_token", "region", "psks_category",
+                  "pmks_category"):
+        assert after[table] == before[table], table

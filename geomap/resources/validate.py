@@ -19,6 +19,7 @@ import psycopg
 from geomap import codes, taxonomy
 from geomap.assign import assign_desa
 from geomap.ingest.columns import fold
+from geomap.ingest.validate import clean_text
 from geomap.resources.columns import FALSE_WORDS, TRUE_WORDS, reason
 from geomap.sql import sql
 
@@ -222,6 +223,9 @@ def check(conn: psycopg.Connection, frame: pd.DataFrame, headers: dict[str, str]
     """Check canonical rows (see :func:`geomap.resources.columns.canonical`)."""
     frame = frame.reset_index(drop=True)
     report = _Report(frame["row"], headers)
+    # Control characters out of the free texts, as for cases: PostgreSQL text cannot hold
+    # NUL (it was a 500), and a line break has no place in a name, phone or username.
+    frame = frame.assign(**{c: clean_text(frame[c]) for c in ("nama", "kontak", "pengguna")})
     category = _categories(frame["kategori"], report)
     name = frame["nama"]
     report.add((name == "").to_numpy(), "nama", "missing_name")
