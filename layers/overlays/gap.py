@@ -89,7 +89,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     entries = [{"label": f"{NEED_AXIS(lang)} {TERTILES[n](lang)}, {COVER_AXIS(lang)} "
                          f"{TERTILES[c](lang)}", "color": COLORS[n][c], "need": n, "coverage": c,
                 "count": counts.get((n, c), 0)} for n in (2, 1, 0) for c in range(3)]
-    counted = texts(TEXTS, lang) | {"tertiles": [t(lang) for t in TERTILES]}
+    words = texts(TEXTS, lang) | {"tertiles": [t(lang) for t in TERTILES]}
 
     def cuts(values: list[float]) -> list[float]:
         return [round(v, 4) for v in values if math.isfinite(v)]
@@ -99,7 +99,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
         "need_measure": result.need_measure, "need_breaks": cuts(result.need_breaks),
         "coverage_breaks": None if access.ordinal else cuts(result.coverage_breaks),
         "colors": COLORS, "ranked": rows,
-        "categories": psks_param.categories(lang), "texts": counted,
+        "categories": psks_param.categories(lang), "texts": words,
         "legend": legend(TITLE(lang), entries,
                          ["↑ " + NEED[result.need_measure](lang), COVER(lang) + " →",
                           HIDDEN(lang) if access.table.suppressed else ""])
