@@ -39,9 +39,11 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import IO
 
 import httpx
 import numpy as np
@@ -132,9 +134,9 @@ async def log_in(client: httpx.AsyncClient, username: str) -> str:
 
 
 async def planner(base: str, bounds, stats: Stats, stop: asyncio.Event, think: tuple,
-                  rng: random.Random) -> None:
-    limits = httpx.Limits(max_connections=BROWSER_PARALLEL,
-                          keepalive_expiry=IDLE_CONNECTION_S)
+                  rng: random.Random, idle: float) -> None:
+    limits = httpx.Limits(max_connections=BROWSER_PARALLEL, keepalive_expiry=idle,
+                          max_keepalive_connections=BROWSER_PARALLEL if idle > 0 else 0)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         cookie = {"Cookie": await log_in(client, "planner")}
         gate = asyncio.Semaphore(BROWSER_PARALLEL)
@@ -184,7 +186,8 @@ async def upload(base: str, token: str, data: bytes) -> dict:
 async def under_load(base: str, bounds, token: str, data: bytes, args) -> tuple[Stats, dict]:
     stats, stop = Stats(), asyncio.Event()
     rngs = [random.Random(i) for i in range(args.planners)]
-    crowd = [asyncio.create_task(planner(base, bounds, stats, stop, tuple(args.think), r))
+    crowd = [asyncio.create_task(planner(base, bounds, stats, stop, tuple(args.think), r,
+                                          args.idle))
              for r in rngs]
     deadline = time.monotonic() + args.max_seconds
     await asyncio.sleep(args.warm)
@@ -205,12 +208,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
+def serve(url: str, port: int, log: IO[bytes]) -> subprocess.Popen:
+    """``geomap serve`` at its default size; gunicorn's log (no access lines) into ``log``."""
     env = {**os.environ, "GEOMAP_DATABASE_URL": url,
-           "GEOMAP_SECRET_KEY": "bench-secret-not-for-production"}
+           "GEOMAP_SECRET_KEY": "bench-secret-not-for-production",
+           "GUNICORN_CMD_ARGS": "--access-logfile /dev/null"}
     server = subprocess.Popen(
         [sys.executable, "-m", "geomap", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(600):
         if server.poll() is not None:
             raise SystemExit(f"geomap serve exited ({server.returncode}): is port {port} taken?")
@@ -237,6 +242,9 @@ def main() -> int:
     parser.add_argument("--warm", type=float, default=20.0,
                         help="seconds of planners alone before the upload starts")
     parser.add_argument("--max-seconds", type=float, default=600.0)
+    parser.add_argument("--idle", type=float, default=IDLE_CONNECTION_S,
+                        help="seconds a planner keeps an idle connection (0: a new "
+                             "connection per request)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
     print(f"Mesin / machine: {machine()}")
@@ -256,19 +264,22 @@ def main() -> int:
         loaded_file = synthetic_csv(conn, args.rows, seed=6, area=KECAMATAN)
         cases = conn.execute("SELECT count(*) FROM pmks_case").fetchone()[0]
         port = args.port or free_port()
-        server = serve(url, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            alone = asyncio.run(upload(base, token, alone_file))
-            print(f"{cases:,} demo cases; upload of {args.rows:,} rows alone: "
-                  f"{alone['total']:.1f} s (preview {alone['preview']:.1f} s, confirm "
-                  f"{alone['confirm']:.1f} s), inserted {alone['inserted']:,}")
-            start = time.perf_counter()
-            stats, loaded = asyncio.run(under_load(base, bounds, token, loaded_file, args))
-            took = time.perf_counter() - start
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        with tempfile.TemporaryFile() as log:
+            server = serve(url, port, log)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                alone = asyncio.run(upload(base, token, alone_file))
+                print(f"{cases:,} demo cases; upload of {args.rows:,} rows alone: "
+                      f"{alone['total']:.1f} s (preview {alone['preview']:.1f} s, confirm "
+                      f"{alone['confirm']:.1f} s), inserted {alone['inserted']:,}")
+                start = time.perf_counter()
+                stats, loaded = asyncio.run(under_load(base, bounds, token, loaded_file, args))
+                took = time.perf_counter() - start
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+                log.seek(0)
+                events = log.read().decode(errors="replace")
     print(f"{args.planners} planners for {took:.0f} s (think {args.think[0]:g}-{args.think[1]:g}"
           f" s), {stats.requests:,} requests; load average now "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -285,6 +296,11 @@ def main() -> int:
     print(f"upload under load {loaded['total']:.1f} s (preview {loaded['preview']:.1f} s, "
           f"confirm {loaded['confirm']:.1f} s) vs alone {alone['total']:.1f} s: {ratio:.2f}x; "
           f"inserted {loaded['inserted']:,} of {loaded['accepted']:,} accepted")
+    if stats.errors:
+        print("gunicorn's last lines:", *events.strip().splitlines()[-8:], sep="\n  ")
+    print(f"gunicorn: {events.count('Booting worker')} workers started, "
+          f"{events.count('WORKER TIMEOUT')} killed for a timeout, "
+          f"{events.count('Traceback')} tracebacks")
     ok = not stats.errors and p95 <= TARGET_P95_MS and loaded["inserted"] == loaded["accepted"]
     print(f"tiles during the upload: p50 {ms(tiles, 50):.1f} ms, p95 {p95:.1f} ms (target <= "
           f"{TARGET_P95_MS:.0f} ms), errors {len(stats.errors)}: "
