@@ -70,7 +70,8 @@ def test_a_tksk_gets_its_own_kecamatan_only(users, login_as, bandung_db):
 
 @pytest.mark.parametrize("query", [
     "categories=XYZ", "categories=AT,nope", "from=2025-13-01", "from=2026-01-01&to=2025-01-01",
-    "level=provinsi", "method=kmeans", "k=1", "k=99", "k=x", "area=32.04.05.2001", "area=abc"])
+    "level=provinsi", "method=kmeans", "measure=share", "measure=rate", "k=1", "k=99", "k=x",
+    "area=32.04.05.2001", "area=abc"])
 def test_bad_parameters_are_400_in_both_languages(query, users, login_as):
     got = login_as(users["dinas"]).get(f"{URL}?{query}", headers={"Accept": "application/json"})
     assert got.status_code == 400, query
@@ -232,6 +233,11 @@ def test_rates_per_1000_residents_when_population_is_loaded(users, login_as, ban
         assert value == pytest.approx(counts[code] / population[code] * 1000, abs=1e-3)
     assert body["legend"]["title"] == "Cases per 1,000 residents · Desa/Kelurahan (village)"
     assert body["legend"]["period"] == "Period: all time"
+    # The count still, when asked for.
+    counted = client.get(URL + "?measure=count").get_json()
+    assert counted["measure"] == "count"
+    assert {c: u[2] for c, u in counted["units"].items()} == {
+        c: float(n) for c, n in counts.items()}
 
 
 def test_visitors_get_boundaries_only(web_client, users, login_as):

@@ -113,7 +113,8 @@ def panel_config(panel: OverlayPanel, static_url: Callable[[str], str], lang: st
 
 OVERLAY_TEXTS = ("overlay.filters", "overlay.categories", "overlay.all", "overlay.from",
                  "overlay.to", "overlay.level", "overlay.method", "overlay.k", "overlay.reset",
-                 "overlay.total", "overlay.rate", "overlay.loading")
+                 "overlay.total", "overlay.rate", "overlay.loading",
+                 "overlay.measure", "overlay.measure.auto")
 
 
 def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,

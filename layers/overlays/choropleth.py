@@ -2,8 +2,9 @@
 
 Built from :func:`geomap.analysis.counts.count_table` (one table of every count the page
 shows, suppressed together for a planner) and :func:`geomap.analysis.choropleth.choropleth`
-(rate when every unit has a population, classes by quantiles, natural breaks or equal
-interval). The answer colours the page's own boundary features by code::
+(rate when every unit has a population, unless ``measure=count``; classes by quantiles,
+natural breaks or equal interval). The answer colours the page's own boundary features
+by code::
 
     {"level": "desa", "measure": "count",
      "units": {"32.04.05.2001": [class, "label", value], ...},   # class -1: hidden
@@ -25,7 +26,7 @@ from geomap.analysis.choropleth import MEASURE_NAMES, choropleth
 from geomap.analysis.classify import METHOD_NAMES
 from geomap.analysis.counts import count_table
 from geomap.render.strings import text
-from layers.overlays import Overlay, OverlayQuery, legend, palette, pick
+from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette, pick
 from layers.registry import LOGGED_IN, Text
 
 HIDDEN_COLOR = "#bdbdbd"
@@ -47,7 +48,13 @@ def build(query: OverlayQuery) -> dict[str, Any]:
                 "category_names": {}, "total": "*", "withheld": True,
                 "legend": legend(pick(MEASURE_NAMES["count"], lang), [],
                                  [text("overlay.withheld", lang)])}
-    layer = choropleth(table, query.level, query.method, query.k)
+    measure = (query.args.get("measure") or "").strip() or None
+    if measure not in (None, *MEASURE_NAMES):
+        raise BadParameter("parameter measure: count atau rate / count or rate")
+    try:
+        layer = choropleth(table, query.level, query.method, query.k, measure)
+    except ValueError as exc:  # a rate without population for every unit
+        raise BadParameter(str(exc)) from None
     colors = palette(len(layer.classes.breaks))
     rows = layer.rows
     codes = rows["code"].tolist()  # plain lists: item access on pandas columns is slow
@@ -82,5 +89,5 @@ OVERLAY = Overlay(
     kind="units",
     build=build,
     order=10,
-    filters=("categories", "period", "level", "method"),
+    filters=("categories", "period", "level", "method", "measure"),
 )

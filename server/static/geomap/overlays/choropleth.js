@@ -9,6 +9,25 @@
 
   var HIDDEN = '#bdbdbd';
 
+  // Count or rate per 1,000 residents (the default: rate when population is loaded).
+  geomap.overlays.addFilter('measure', {
+    value: '',
+    label: function (texts) { return texts['overlay.measure']; },
+    control: function (value, texts) {
+      var input = document.createElement('select');
+      input.name = 'measure';
+      [['', 'overlay.measure.auto'], ['count', 'overlay.total'], ['rate', 'overlay.rate']]
+        .forEach(function (choice) {
+          var option = document.createElement('option');
+          option.value = choice[0];
+          option.textContent = texts[choice[1]];
+          option.selected = choice[0] === value;
+          input.appendChild(option);
+        });
+      return input;
+    }
+  });
+
   geomap.overlays.register('choropleth', {
     draw: function (ctx, data) {
       var colours = data.legend.entries.map(function (entry) { return entry.color; });
