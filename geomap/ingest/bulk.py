@@ -77,7 +77,7 @@ def _stage_pieces(conn: psycopg.Connection, cur: psycopg.Cursor, user: Uploader,
     whole: RejectedFile | None = None  # XLSX, GeoJSON: one piece, its own rejected file
     for table in pieces:
         if upload_id is None:
-            first, upload_id = table, new_upload(cur, user, table)
+            first, upload_id = _header_of(table), new_upload(cur, user, table)
         checked = check_table(conn, user, table, today=today, connect=connect,
                               staged_upload=upload_id)
         copy_staged(cur, checked.cases, upload_id)
@@ -92,11 +92,18 @@ def _stage_pieces(conn: psycopg.Connection, cur: psycopg.Cursor, user: Uploader,
                              _reasons(checked).reindex(at).fillna("")))
         if progress is not None:
             progress(len(table))
+        del checked, table  # one piece in memory at a time, not two
     assert first is not None and upload_id is not None  # read_pieces yields at least one
     preview = Preview(upload_id, first.filename, first.format, accepted, n_rejected, errors,
                       pd.DataFrame(), whole or _rejected_csv(first, rejected))
     settle_upload(cur, upload_id, preview)
     return preview, upload_id
+
+
+def _header_of(table: Table) -> Table:
+    """The first piece without its rows: what the whole file's report needs of it."""
+    return Table(table.filename, table.format, table.sha256, table.frame.iloc[:0],
+                 table.rows[:0], table.columns, table.delimiter)
 
 
 def _rejected_csv(first: Table, rejected: list[tuple[pd.DataFrame, np.ndarray, pd.Series]]

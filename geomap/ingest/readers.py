@@ -160,6 +160,7 @@ def read_pieces(upload: Upload, rows: int) -> Iterator[Table]:
         table = _finish(piece.fillna(""), numbers, delimiter=piece.attrs["sep"])
         table.filename, table.format, table.sha256 = upload.filename, fmt, digest
         yield table
+        del piece, table  # not held while the next piece is parsed
     if not seen:  # a header alone: the one table, with the whole-file checks
         yield read(upload)
 
@@ -262,6 +263,7 @@ def _csv_frames(data: bytes, rows: int | None) -> Iterator[pd.DataFrame]:
         for frame in [frames] if rows is None else frames:
             frame.attrs["sep"] = sep
             yield frame
+            del frame
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UploadError(f"CSV tidak dapat dibaca / cannot read the CSV: "
                           f"{str(exc).splitlines()[0][:200]}") from None
