@@ -38,6 +38,10 @@ def test_export_button_downloads_the_map_on_screen(browser_page, users, bandung_
     page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
     page.wait_for_function("() => window.geomap.state.loaded.choropleth === true",
                            timeout=30_000)
+    # A filter changed in the panel after the page opened: the export follows it (the
+    # dialog reads the page's state when it is sent).
+    page.select_option(".geomap-filters select[name=method]", "equal_interval")
+    page.wait_for_function("() => location.search.includes('method=equal_interval')")
     page.click(".geomap-export-button")
     dialog = page.locator("form.geomap-export")
     dialog.locator("select[name=what]").select_option("map:pdf")
@@ -62,8 +66,9 @@ def test_export_button_downloads_the_map_on_screen(browser_page, users, bandung_
     assert min(band.getdata()) < 80  # dark title text at the top
     # The job was made from the page's state: its filters and the layer on screen.
     params = bandung_db.scalar("SELECT params FROM export_job")
-    assert params["categories"] == "KM,AT" and params["level"] == "kecamatan"
+    assert set(params["categories"].split(",")) == {"KM", "AT"} and params["level"] == "kecamatan"
     assert params["layer"] == "choropleth-kecamatan" and params["area"] == "32.04"
+    assert params["method"] == "equal_interval"
     assert page.locator(".geomap-export-download").count() == 1
 
 
