@@ -130,6 +130,9 @@ def overlay_json(name: str):
         - {name: level, in: query, schema: {type: string, enum: [desa, kecamatan]}}
         - {name: method, in: query, schema: {type: string}}
         - {name: k, in: query, schema: {type: integer, minimum: 2, maximum: 9}}
+        - {name: measure, in: query, description: "choropleth: count, or rate per 1,000
+             residents (default: rate when population is loaded)",
+           schema: {type: string, enum: [count, rate]}}
         - {name: psks, in: query, description: "resources, coverage, gap: PSKS codes,
              comma-separated, or all", schema: {type: string}}
         - {name: rows, in: query, description: "gap: rows of the ranked table (default 20)",
