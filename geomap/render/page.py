@@ -152,9 +152,10 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
     }).add_to(fmap)
     if panel and panel.overlays:
         vendor = dict.fromkeys(name for o, _ in panel.overlays for name in o.vendor)
-        OverlayScripts([(name, name) for name in vendor]
-                       + [(f"geomap_overlay_{o.name}", static_url(o.script))
-                          for o, _ in panel.overlays]).add_to(fmap)
+        if vendor:  # scripts and style sheets, each as what it is
+            Requires(*vendor).add_to(fmap)
+        OverlayScripts([(f"geomap_overlay_{o.name}", static_url(o.script))
+                        for o, _ in panel.overlays]).add_to(fmap)
     # The Export button and its dialog (server/static/geomap/export.js), after map.js.
     Requires("geomap_export_js", "geomap_export_css").add_to(fmap)
     return figure.render()
