@@ -1,7 +1,7 @@
 /*
  * The PMKS heat map (layers/overlays/heat.py): Leaflet.heat over the case points, for
  * the roles that may see them (the server refuses everyone else). data.points is
- * [[lat, lon], ...].
+ * [[lat, lon, cases], ...] (cases at the same place, about 11 m, added up).
  */
 (function () {
   'use strict';
