@@ -95,6 +95,10 @@ TEXTS = {  # the dialog's texts (server/static/geomap/export.js)
     "fmt.data-geojson": ("GeoJSON", "GeoJSON"), "fmt.data-csv": ("CSV", "CSV"),
     "fmt.data-xlsx": ("Excel XLSX", "Excel XLSX"),
     "fmt.data-tif": ("Raster kepadatan GeoTIFF", "Heat raster GeoTIFF"),
+    "personal": ("Sertakan kasus dengan data pribadi (dicatat di log audit; hanya GPKG, "
+                 "GeoJSON, CSV, XLSX)", "Include the cases with their personal data "
+                 "(written to the audit log; GPKG, GeoJSON, CSV, XLSX only)"),
+    "purpose": ("Keperluan (wajib untuk data pribadi)", "Purpose (required for personal data)"),
 }
 
 

@@ -157,3 +157,36 @@ def test_html_export_file_is_one_self_contained_page(bandung_db, cli, tmp_path):
     assert "<script src=" not in text and 'rel="stylesheet"' not in text
     assert "L.map(" in text or "L.map (" in text  # Leaflet's code is in the page itself
     assert "<img src=x" not in text and "lt;img src=x" in text  # names are text only
+
+
+def test_personal_data_from_the_dialog_only_for_roles_that_may(browser_page, users, bandung_db,
+                                                                cli, tmp_path, monkeypatch):
+    import csv
+
+    monkeypatch.setenv("GEOMAP_VAR_DIR", str(tmp_path / "var"))
+    seed(bandung_db, cli)
+    login(browser_page, users["tksk"], "/map?area=32.04.05")
+    page = browser_page.page
+    page.click(".geomap-export-button")
+    dialog = page.locator("form.geomap-export")
+    dialog.locator("select[name=what]").select_option("data:csv")
+    dialog.locator("input[name=personal]").check()
+    dialog.locator("input[name=purpose]").fill("kunjungan rumah")
+    with page.expect_download(timeout=120_000) as download:
+        dialog.locator("button[type=submit]").click()
+    out = tmp_path / "cases.csv"
+    download.value.save_as(out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == bandung_db.scalar(
+        "SELECT count(*) FROM pmks_case WHERE kecamatan_code = '32.04.05'") > 0
+    assert {"name", "nik"} <= set(rows[0])
+    assert bandung_db.scalar("SELECT purpose FROM audit_log WHERE action = 'personal.export'"
+                             ) == "kunjungan rumah"
+
+
+def test_a_planner_is_not_offered_personal_data(browser_page, users, bandung_db):
+    login(browser_page, users["planner"], "/map?area=32.04")
+    page = browser_page.page
+    page.click(".geomap-export-button")
+    assert page.locator("form.geomap-export select[name=what]").is_visible()
+    assert page.locator("form.geomap-export input[name=personal]").count() == 0

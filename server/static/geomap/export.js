@@ -10,7 +10,8 @@
  * area to all of it (a planner's file is suppressed like its map).
  *
  * The button appears only for a logged-in viewer (GET /api/exports/options says
- * {allowed: false} to visitors). Texts come from the server in the page's language and
+ * {allowed: false} to visitors). Personal data is offered only to the roles that may
+ * read it (options.personal), with a purpose, as the cases API asks. Texts come from the server in the page's language and
  * go in with textContent.
  */
 (function () {
@@ -95,6 +96,21 @@
     input.maxLength = 120;
     title.appendChild(input);
     box.appendChild(title);
+    if (options.personal) {
+      // Only offered to roles that may read personal data; the server checks again,
+      // refuses it without a purpose and audits every such export.
+      var personal = element('label', 'geomap-export-personal'), tick = element('input');
+      tick.type = 'checkbox';
+      tick.name = 'personal';
+      personal.appendChild(tick);
+      personal.appendChild(element('span', null, t.personal));
+      box.appendChild(personal);
+      var why = element('label', 'geomap-export-field', t.purpose), reason = element('input');
+      reason.name = 'purpose';
+      reason.maxLength = 500;
+      why.appendChild(reason);
+      box.appendChild(why);
+    }
     var buttons = element('div', 'geomap-export-buttons');
     var go = element('button', 'geomap-export-start', t.start);
     go.type = 'submit';
@@ -121,6 +137,10 @@
     form.set('paper', box.elements.paper.value);
     form.set('orientation', box.elements.orientation.value);
     if (box.elements.title.value.trim()) { form.set('title', box.elements.title.value.trim()); }
+    if (box.elements.personal && box.elements.personal.checked) {
+      form.set('personal', '1');
+      form.set('purpose', box.elements.purpose.value.trim());
+    }
     go.disabled = true;
     status.textContent = t.working;
     fetch(options.create_url, {method: 'POST', body: form, credentials: 'same-origin',
