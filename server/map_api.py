@@ -14,16 +14,20 @@ bilingual reason.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.exceptions import BadRequest
 
 from geomap import area as area_rule
 from geomap.analysis.classify import METHODS
 from geomap.analysis.filters import CaseFilter, FilterError
+from geomap.analysis.privacy import suppress_below
 from geomap.config import settings
 from geomap.render.strings import text
+from geomap.sql import sql
 from layers import overlays as registry
 from layers.overlays import LEVELS, BadParameter, Overlay, OverlayQuery
 from server.api import requested_area, viewer_role
@@ -35,6 +39,45 @@ from server.pages import language
 bp = Blueprint("map_api", __name__, url_prefix="/api/map")
 
 MAX_CLASSES = 9
+
+
+class AnswerCache:
+    """The last answers of cacheable overlays (``Overlay.cacheable``), per process.
+
+    A planner's province choropleth takes seconds (the suppression audit), and planners
+    open the same views every day; an answer is kept under its query, the caller's area
+    and privacy treatment, and the stamp of the data it was made from
+    (``layers/overlays/stamp.sql``), so a new, deleted or re-imported row makes it miss.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: bytes) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+ANSWERS = AnswerCache()
+
+
+def cache_key(overlay: Overlay, query: OverlayQuery) -> tuple:
+    stamp = query.conn.execute(sql("overlays/stamp"), {"prefix": query.area + "."}).fetchone()
+    return (current_app.config["DATABASE_URL"], overlay.name, query.area, query.suppressed,
+            suppress_below(), query.lang,
+            tuple(sorted(request.args.items(multi=True))), tuple(stamp))
 
 
 def visible_overlay(name: str) -> Overlay:
@@ -147,16 +190,26 @@ def overlay_json(name: str):
     overlay = visible_overlay(name)
     with connection() as conn:
         query = overlay_query(conn)
-        try:
-            body = overlay.build(query)
-        except BadParameter as exc:
-            raise BadRequest(str(exc)) from None
-    period = period_text(query.cases.date_from, query.cases.date_to, query.lang)
-    if isinstance(body.get("legend"), dict):
-        body["legend"].setdefault("period", period)
-    response = jsonify({"overlay": overlay.name, "kind": overlay.kind, "area": query.area,
-                        "filter": query.cases.as_params(), "period": period,
-                        "suppressed": query.suppressed, **body})
+        key = cache_key(overlay, query) if overlay.cacheable else None
+        payload = ANSWERS.get(key) if key else None
+        hit = payload is not None
+        if payload is None:
+            try:
+                body = overlay.build(query)
+            except BadParameter as exc:
+                raise BadRequest(str(exc)) from None
+            period = period_text(query.cases.date_from, query.cases.date_to, query.lang)
+            if isinstance(body.get("legend"), dict):
+                body["legend"].setdefault("period", period)
+            payload = current_app.json.dumps(  # as jsonify would (dates, decimals...)
+                {"overlay": overlay.name, "kind": overlay.kind, "area": query.area,
+                 "filter": query.cases.as_params(), "period": period,
+                 "suppressed": query.suppressed, **body}).encode()
+            if key:
+                ANSWERS.put(key, payload)
+    response = Response(payload, mimetype="application/json")
+    if overlay.cacheable:
+        response.headers["X-Geomap-Cache"] = "hit" if hit else "miss"
     # Case points are homes: never kept by a cache; other figures briefly, by the viewer.
     response.headers["Cache-Control"] = ("private, no-store" if overlay.kind == "points"
                                          else "private, max-age=60")

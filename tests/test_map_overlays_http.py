@@ -249,3 +249,31 @@ def test_visitors_get_boundaries_only(web_client, users, login_as):
     assert "geomap/overlays/heat.js" not in planner and "leaflet-heat.js" not in planner
     tksk = login_as(users["tksk"]).get("/map?area=" + KABUPATEN).get_data(as_text=True)
     assert "geomap/overlays/heat.js" in tksk and "leaflet-heat.js" in tksk
+
+
+def test_answers_are_kept_until_the_cases_change(users, login_as, bandung_db):
+    spread_cases(bandung_db)
+    planner = login_as(users["planner"])
+    first = planner.get(URL + "?categories=AT")
+    assert first.headers["X-Geomap-Cache"] == "miss"
+    again = planner.get(URL + "?categories=AT")
+    assert again.headers["X-Geomap-Cache"] == "hit" and again.data == first.data
+    # Another caller with the same area and treatment shares it; exact counts do not.
+    assert login_as(users["planner"]).get(URL + "?categories=AT").headers[
+        "X-Geomap-Cache"] == "hit"
+    dinas = login_as(users["dinas"]).get(URL + "?categories=AT")
+    assert dinas.headers["X-Geomap-Cache"] == "miss" and dinas.get_json()["suppressed"] is False
+    # A new case, or one deleted, makes the next answer new and right.
+    with bandung_db.connect() as conn:
+        (lon, lat), = points_in(conn, KECAMATAN, 1)
+        assert add_cases(conn, [lon] * 6, [lat] * 6) == 6
+    assert planner.get(URL + "?categories=AT").headers["X-Geomap-Cache"] == "miss"
+    fresh = login_as(users["dinas"]).get(URL + "?categories=AT")
+    assert fresh.headers["X-Geomap-Cache"] == "miss"
+    assert sum(int(u[1]) for u in fresh.get_json()["units"].values()) == sum(
+        db_counts(bandung_db, "c.category_code = 'AT'").values())
+    bandung_db.connect().execute("DELETE FROM pmks_case WHERE id = (SELECT min(id) FROM "
+                                 "pmks_case)")
+    assert planner.get(URL + "?categories=AT").headers["X-Geomap-Cache"] == "miss"
+    # The heat map is never kept: every read of points is audited.
+    assert "X-Geomap-Cache" not in login_as(users["dinas"]).get("/api/map/heat.json").headers

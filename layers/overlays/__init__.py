@@ -95,6 +95,10 @@ class Overlay:
     # Vendored assets its script needs (names of geomap.render.assets.VENDOR, e.g.
     # "leaflet-heat.js"); the page loads them before the overlay scripts.
     vendor: tuple[str, ...] = ()
+    # Its answer depends only on the cases, population and boundaries of the area (and
+    # the query): the endpoint may keep it until those change (layers/overlays/stamp.sql).
+    # Never for an overlay whose every read must be audited.
+    cacheable: bool = False
 
     def __post_init__(self) -> None:
         unknown = self.roles - EVERYONE

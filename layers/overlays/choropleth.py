@@ -84,6 +84,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
 
 OVERLAY = Overlay(
     name="choropleth",
+    cacheable=True,
     title=Text("PMKS per wilayah", "PMKS by area"),
     roles=LOGGED_IN,
     kind="units",

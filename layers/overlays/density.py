@@ -60,6 +60,7 @@ def build(query: OverlayQuery) -> dict[str, Any]:
 
 OVERLAY = Overlay(
     name="density",
+    cacheable=True,
     title=Text("Kepadatan PMKS (raster)", "PMKS density (raster)"),
     roles=LOGGED_IN,
     kind="raster",

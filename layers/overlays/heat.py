@@ -3,9 +3,10 @@
 A case point is a home: reading them is a read of personal data, so each answer is
 written to the audit log (``points.read``, the case ids sent, in the read's
 transaction: if the audit row cannot be written, no point is sent). Only places go out
-(latitude, longitude to about 11 m, and how many cases are there), inside the caller's area (``geomap_in_area`` in the SQL, on top of the
-page's area already narrowed by the area rule). A planner never gets this overlay: it
-sees the density raster (``layers/overlays/density.py``) instead.
+(latitude, longitude to about 11 m, and how many cases are there), inside the caller's
+area (``geomap_in_area`` in the SQL, on top of the page's area already narrowed by the
+area rule). A planner never gets this overlay: it sees the density raster
+(``layers/overlays/density.py``) instead.
 """
 
 from __future__ import annotations
