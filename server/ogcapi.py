@@ -34,6 +34,7 @@ from server import ogcapi_aggregates as aggregates
 from server.api import cache_control, requested_area, viewer_role, visible_layer
 from server.auth import current_user
 from server.db import connection
+from server.input_guard import BIGINT_MAX
 from server.ogcapi_openapi import openapi_document
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
@@ -206,7 +207,8 @@ def _whole(name: str, low: int, high: int | None, default: int) -> int:
         value = int(raw)
     except ValueError:
         abort(400, description=both("error.ogc_paging"))
-    if value < low:
+    # Beyond PostgreSQL's bigint an offset is no page at all (it was a 500, out of range).
+    if value < low or value > BIGINT_MAX:
         abort(400, description=both("error.ogc_paging"))
     return min(value, high) if high is not None else value
 

@@ -70,8 +70,11 @@ def openapi_path(rule: Rule) -> str:
 
 
 def _path_parameter(rule: Rule, name: str) -> dict[str, Any]:
-    if isinstance(rule._converters.get(name), IntegerConverter):
+    converter = rule._converters.get(name)
+    if isinstance(converter, IntegerConverter):
         schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+        if converter.max is not None:
+            schema["maximum"] = converter.max
     else:
         schema = {"type": "string", "pattern": "^[^/]+$"}
     return {"name": name, "in": "path", "required": True, "schema": schema}

@@ -82,10 +82,12 @@ def test_an_undocumented_route_is_caught(web_app):
     missing = undocumented(web_app, document)
     assert "GET /api/new-thing/<int:thing_id>" in missing
     assert not any("/api/documented/" in route for route in missing)
-    # Its path parameter was added from the Flask rule (an int converter: an integer).
+    # Its path parameter was added from the Flask rule (an int converter: an integer, at
+    # most PostgreSQL's bigint: server/input_guard.py).
     parameters = document["paths"]["/api/documented/{thing_id}"]["get"]["parameters"]
     assert parameters == [{"name": "thing_id", "in": "path", "required": True,
-                           "schema": {"type": "integer", "minimum": 0}}]
+                           "schema": {"type": "integer", "minimum": 0,
+                                      "maximum": 2**63 - 1}}]
 
 
 def _layer_enum(document: dict) -> list[str]:
