@@ -3,9 +3,10 @@
 For each caller (anonymous, and planner, tksk, dinas with real API tokens) every
 operation of the document gets requests generated from its schema, on a database with
 the demo data: no answer may be a 5xx, and every answer must have a documented status,
-content type and body schema. Bounded: ``EXAMPLES`` cases per operation, no deadline
-per case (the machine is shared): about 30 s per role, under 3 minutes in all, on two
-shared cores.
+content type and body schema. As dinas, every operation also gets ``NEGATIVE_EXAMPLES``
+requests that break its schema (wrong types, out-of-range numbers, unknown fields): a 4xx,
+never a 5xx. Bounded: ``EXAMPLES`` cases per operation, no deadline per case (the machine
+is shared): about 30 s per role, under 3 minutes in all, on two shared cores.
 
 A failure lists every operation that failed with schemathesis' minimal reproduction.
 """
@@ -17,6 +18,8 @@ import io
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.auth_fixtures import bearer
 
 EXAMPLES = 8
+NEGATIVE_EXAMPLES = 5
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 # Starting an export renders maps in a background thread (seconds of CPU each): its
@@ -43,18 +47,24 @@ def demo_db(bandung_db, cli):
     return bandung_db
 
 
-def _fuzz(operation, headers: dict[str, str]) -> str | None:
+def _fuzz(operation, headers: dict[str, str],
+          mode: GenerationMode = GenerationMode.POSITIVE) -> str | None:
     """Run one operation's generated cases; the failure text, or None."""
+    negative = mode == GenerationMode.NEGATIVE
 
-    @given(case=operation.as_strategy(headers=headers))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck),
+    @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
+    @settings(max_examples=NEGATIVE_EXAMPLES if negative else EXAMPLES, deadline=None,
+              database=None, derandomize=True, suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate, Phase.shrink])
     def run(case):
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers,
+                               checks=[not_a_server_error] if negative else CHECKS)
 
     try:
         run()
+    except Unsatisfiable:  # nothing to break (no parameter, no body): nothing to send
+        if not negative:
+            raise
     # Every operation is tried; the failures are listed at the end. Schemathesis raises a
     # FailureGroup (a BaseExceptionGroup) for several distinct failures.
     except (Exception, BaseExceptionGroup) as failure:
@@ -77,6 +87,9 @@ def test_api_answers_by_its_schema(role, demo_db, web_app, make_user, api_token)
         operations += 1
         if (found := _fuzz(operation, headers)) is not None:
             failures.append(found)
+        if role == "dinas" and (
+                found := _fuzz(operation, headers, GenerationMode.NEGATIVE)) is not None:
+            failures.append(f"(negative) {found}")
     assert operations >= 25
     assert not failures, "\n\n".join(failures)
 
