@@ -14,10 +14,12 @@ bilingual reason.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from datetime import date
 
+import psycopg
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.exceptions import BadRequest
 
@@ -42,7 +44,8 @@ MAX_CLASSES = 9
 
 
 class AnswerCache:
-    """The last answers of cacheable overlays (``Overlay.cacheable``), per process.
+    """The last answers of cacheable overlays (``Overlay.cacheable``): in this process,
+    and behind it in the database (``overlay_answer``), shared by every worker.
 
     A planner's province choropleth takes seconds (the suppression audit), and planners
     open the same views every day; an answer is kept under its query, the caller's area
@@ -55,14 +58,27 @@ class AnswerCache:
         self.entries: OrderedDict[tuple, bytes] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, conn: psycopg.Connection, key: tuple) -> bytes | None:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
-            return found
+                return found
+        row = conn.execute(sql("overlays/answer_get"), {"key": self.digest(key)}).fetchone()
+        if row is None:
+            return None
+        self.remember(key, bytes(row[0]))
+        return bytes(row[0])
 
-    def put(self, key: tuple, value: bytes) -> None:
+    def put(self, conn: psycopg.Connection, key: tuple, value: bytes) -> None:
+        conn.execute(sql("overlays/answer_put"), {"key": self.digest(key), "payload": value})
+        self.remember(key, value)
+
+    @staticmethod
+    def digest(key: tuple) -> bytes:
+        return hashlib.sha256(repr(key).encode()).digest()
+
+    def remember(self, key: tuple, value: bytes) -> None:
         with self.lock:
             self.entries[key] = value
             self.entries.move_to_end(key)
@@ -191,7 +207,7 @@ def overlay_json(name: str):
     with connection() as conn:
         query = overlay_query(conn)
         key = cache_key(overlay, query) if overlay.cacheable else None
-        payload = ANSWERS.get(key) if key else None
+        payload = ANSWERS.get(conn, key) if key else None
         hit = payload is not None
         if payload is None:
             try:
@@ -206,7 +222,7 @@ def overlay_json(name: str):
                  "filter": query.cases.as_params(), "period": period,
                  "suppressed": query.suppressed, **body}).encode()
             if key:
-                ANSWERS.put(key, payload)
+                ANSWERS.put(conn, key, payload)
     response = Response(payload, mimetype="application/json")
     if overlay.cacheable:
         response.headers["X-Geomap-Cache"] = "hit" if hit else "miss"

@@ -277,3 +277,26 @@ def test_answers_are_kept_until_the_cases_change(users, login_as, bandung_db):
     assert planner.get(URL + "?categories=AT").headers["X-Geomap-Cache"] == "miss"
     # The heat map is never kept: every read of points is audited.
     assert "X-Geomap-Cache" not in login_as(users["dinas"]).get("/api/map/heat.json").headers
+
+
+def test_an_answer_made_by_one_worker_serves_the_others(users, login_as, bandung_db):
+    """gunicorn's workers share answers through the database (``overlay_answer``): a
+    worker that never saw the query (its own memory empty) answers from there."""
+    from server.map_api import ANSWERS
+
+    spread_cases(bandung_db)
+    planner = login_as(users["planner"])
+    first = planner.get(URL + "?categories=AT")
+    assert first.headers["X-Geomap-Cache"] == "miss"
+    with ANSWERS.lock:
+        ANSWERS.entries.clear()  # what another worker's memory holds
+    other = planner.get(URL + "?categories=AT")
+    assert other.headers["X-Geomap-Cache"] == "hit" and other.data == first.data
+    with bandung_db.connect() as conn:
+        stored = conn.execute("SELECT count(*) FROM overlay_answer").fetchone()[0]
+        conn.execute("UPDATE overlay_answer SET made_at = now() - interval '2 days'")
+    assert stored == 1
+    # Storing a new answer prunes those older than a day.
+    login_as(users["dinas"]).get(URL + "?categories=AT")
+    with bandung_db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM overlay_answer").fetchone()[0] == 1
