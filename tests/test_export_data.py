@@ -112,3 +112,14 @@ def test_density_geotiff_crs_and_transform(seeded, cli, tmp_path):
         "SELECT ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)] FROM (SELECT "
         "ST_Extent(ST_Transform(geom, 32748))::geometry AS b FROM region WHERE code = '32.04') s")
     assert west <= x0 and south <= y0 and east >= x1 and north >= y1
+
+
+def test_planner_coverage_export_has_no_scores_that_give_counts_back(seeded, cli, tmp_path):
+    """Without population, a score is capacity over cases: a planner's file carries the
+    coverage classes, not the scores (the same rule as the Coverage overlay)."""
+    out = tmp_path / "planner.gpkg"
+    done = cli(seeded, "export", "data", "--area", "32.04", "--format", "gpkg", str(out))
+    assert done.code == 0, done.stderr
+    cov = pyogrio.read_dataframe(out, layer="coverage_desa")
+    assert len(cov) == 280 and "score" not in cov.columns and "demand" not in cov.columns
+    assert set(cov["coverage_class"].dropna().astype(int)) <= {0, 1, 2}

@@ -226,6 +226,31 @@ def coverage(conn: psycopg.Connection, area: Area, where: CaseFilter,
     return Coverage(desa.reset_index(drop=True), len(x), int(reach.sum()), demand)
 
 
+def published_coverage(conn: psycopg.Connection, area: Area, where: CaseFilter,
+                       categories: tuple[str, ...] | None = None, *,
+                       suppressed: bool) -> Coverage:
+    """Coverage as a reader may be given it.
+
+    A score is capacity over demand; with cases as demand, a kecamatan's one TKSK makes a
+    desa's score its capacity over the kecamatan's case count, so an exact score gives
+    back a count a planner's table may hide. A suppressed reader (a planner) therefore
+    gets scores with residents as demand when population is loaded for every desa; when
+    it is not, the scores still come with cases as demand and ``demand == "cases"`` tells
+    the publisher to show only their order (classes), never the numbers.
+    """
+    if suppressed:
+        try:
+            return coverage(conn, area, where, categories, "population")
+        except ValueError:  # population not loaded for every desa
+            pass
+    return coverage(conn, area, where, categories)
+
+
+def scores_publishable(cov: Coverage, suppressed: bool) -> bool:
+    """Whether the scores themselves may be published (see :func:`published_coverage`)."""
+    return not (suppressed and cov.demand == "cases")
+
+
 @dataclass
 class Caseload:
     """TKSK per kecamatan: cases (as the count table shows them), TKSK, cases per TKSK."""

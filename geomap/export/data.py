@@ -93,14 +93,18 @@ def _coverage(conn: psycopg.Connection, area: Area, where: CaseFilter, table: Co
     """E2SFCA score, nearest resource and the gap classes per desa (``geomap.analysis``).
 
     The coverage's own ``demand`` column (exact cases per desa) is left out: the
-    published count is the choropleth's, with its suppression.
+    published count is the choropleth's, with its suppression. A suppressed export gets
+    scores only where they give no count back (``access.published_coverage``: residents
+    as demand); otherwise only the classes.
     """
-    from geomap.analysis.access import coverage
+    from geomap.analysis.access import published_coverage, scores_publishable
     from geomap.analysis.gap import gap
 
-    cov = coverage(conn, area, where)
+    cov = published_coverage(conn, area, where, suppressed=table.suppressed)
     result = gap(table, cov).desa
     cols = ["code", "score", "nearest_m", "need_class", "coverage_class", "gap"]
+    if not scores_publishable(cov, table.suppressed):
+        cols.remove("score")
     return desa[["code", "name", "geometry"]].merge(result[cols], on="code", how="inner")
 
 

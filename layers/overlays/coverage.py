@@ -29,8 +29,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from geomap.analysis.access import Caseload, Coverage, coverage, tksk_caseload
-from geomap.analysis.area import Area, AreaNotFound, load_area
+from geomap.analysis.access import (
+    Caseload,
+    Coverage,
+    published_coverage,
+    scores_publishable,
+    tksk_caseload,
+)
+from geomap.analysis.area import AreaNotFound, load_area
 from geomap.analysis.classify import classify
 from geomap.analysis.counts import CountTable, count_table
 from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette
@@ -73,7 +79,7 @@ class Access:
     @property
     def ordinal(self) -> bool:
         """Whether only the order of the scores may be shown (see the module docstring)."""
-        return self.table.suppressed and self.coverage.demand == "cases"
+        return not scores_publishable(self.coverage, self.table.suppressed)
 
 
 def compute(query: OverlayQuery) -> Access:
@@ -83,19 +89,10 @@ def compute(query: OverlayQuery) -> Access:
         area = load_area(query.conn, query.area)
     except AreaNotFound as exc:
         raise BadParameter(str(exc)) from None
-    cov = planner_coverage(query, area, chosen) if query.suppressed else \
-        coverage(query.conn, area, query.cases, chosen)
+    cov = published_coverage(query.conn, area, query.cases, chosen,
+                             suppressed=query.suppressed)
     table = count_table(query.conn, query.cases, suppress=query.suppressed)
     return Access(cov, table, tksk_caseload(query.conn, table, area), chosen)
-
-
-def planner_coverage(query: OverlayQuery, area: Area,
-                     chosen: tuple[str, ...] | None) -> Coverage:
-    """Scores a planner may see (see the module docstring)."""
-    try:
-        return coverage(query.conn, area, query.cases, chosen, "population")
-    except ValueError:  # population not loaded for every desa: ordinal (Access.ordinal)
-        return coverage(query.conn, area, query.cases, chosen)
 
 
 def ordinal_label(i: int, k: int, lang: str) -> str:
