@@ -85,7 +85,10 @@ def serve(url: str, port: int, log: IO[str]) -> subprocess.Popen:
     """``geomap serve`` on ``port``, its access log (path and microseconds) into ``log``."""
     env = {**os.environ, "GEOMAP_DATABASE_URL": url,
            "GEOMAP_SECRET_KEY": "bench-secret-not-for-production",
-           "GUNICORN_CMD_ARGS": "--access-logformat '%(U)s %(D)s'"}
+           "GUNICORN_CMD_ARGS": "--access-logformat '%(U)s %(D)s'",
+           # Every request makes its tile: the server's work against the bare query, not
+           # the tiles it keeps for their max-age (server/tiles.py).
+           "GEOMAP_TILE_CACHE_SECONDS": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "geomap", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.DEVNULL)

@@ -46,9 +46,12 @@ def requested_area() -> str | None:
         abort(400, description=both("error.bad_area"))
 
 
+PUBLIC_MAX_AGE = 300  # seconds a public layer's answer may be kept anywhere
+
+
 def cache_control(layer: Layer) -> str:
     """Public layers may be cached anywhere for a while; others only by the viewer."""
-    return ("public, max-age=300" if layer.visible_to(None)
+    return (f"public, max-age={PUBLIC_MAX_AGE}" if layer.visible_to(None)
             else "private, max-age=60")
 
 

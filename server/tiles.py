@@ -2,22 +2,44 @@
 
 Each tile is one ``ST_AsMVT`` query (``layers/output/mvt.sql``) around the layer's
 own SQL; the same role rule as the layer API decides who may fetch it.
+
+Tiles of public layers (the boundaries) are the same for every viewer and may be kept
+anywhere for ``PUBLIC_MAX_AGE`` seconds (their ``Cache-Control``); each server process
+keeps them as long (``GEOMAP_TILE_CACHE_SECONDS``, 0 to switch off), so fifty planners
+looking at one kabupaten cost one query per tile, not fifty. A boundary import shows in
+tiles within that time, as it does in browsers' caches.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, url_for
+import os
+import threading
+
+from cachetools import TTLCache
+from flask import Blueprint, Response, abort, current_app, jsonify, url_for
 
 from geomap.render import area as areas
 from geomap.render.strings import both
 from geomap.render.tiles import BadTile, Tile, fields, layer_tile, tilejson
-from server.api import cache_control, requested_area, visible_layer
+from server.api import PUBLIC_MAX_AGE, cache_control, requested_area, visible_layer
 from server.db import connection
 from server.pages import language
 
 bp = Blueprint("tiles", __name__)
 
 MVT = "application/vnd.mapbox-vector-tile"
+_CACHE_KEY = "geomap.tiles"
+TILES_KEPT = 4096  # about 40 MB of boundary tiles per process at most
+
+
+def kept_tiles() -> tuple[TTLCache, threading.Lock] | None:
+    """This app's store of public tiles, or None when switched off."""
+    store = current_app.extensions.get(_CACHE_KEY)
+    if store is None:
+        seconds = int(os.environ.get("GEOMAP_TILE_CACHE_SECONDS", PUBLIC_MAX_AGE))
+        store = (TTLCache(TILES_KEPT, seconds), threading.Lock()) if seconds > 0 else ()
+        current_app.extensions[_CACHE_KEY] = store
+    return store or None
 
 
 def tile_template(name: str, area: str | None, *, external: bool = False) -> str:
@@ -94,6 +116,17 @@ def tile(name: str, z: str, x: str, y: str) -> Response:
     except BadTile:
         abort(400, description=both("error.bad_tile"))
     area = requested_area()
+    store = kept_tiles() if layer.visible_to(None) else None
+    key = (layer.name, area, where)
+    if store is not None:
+        with store[1]:
+            body = store[0].get(key)
+        if body is not None:
+            return Response(body, mimetype=MVT,
+                            headers={"Cache-Control": cache_control(layer)})
     with connection() as conn:
         body = layer_tile(conn, layer, area, where)
+    if store is not None:
+        with store[1]:
+            store[0][key] = body
     return Response(body, mimetype=MVT, headers={"Cache-Control": cache_control(layer)})

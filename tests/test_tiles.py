@@ -111,3 +111,25 @@ def test_unknown_or_untiled_layer_is_404(web_client):
     response = web_client.get("/tiles/kecamatan/1/0/0.pbf")
     assert response.status_code == 404
     assert "ubin vektor" in response.get_json()["error"]["detail"]
+
+
+def _rename_every_desa(db) -> None:
+    with db.connect() as conn:
+        conn.execute("UPDATE region SET name = 'Berubah' WHERE level = 'desa'")
+
+
+@pytest.mark.parametrize("seconds,kept", [(None, True), ("0", False)])
+def test_public_tiles_are_kept_by_the_server_for_their_max_age(web_client, bandung_db,
+                                                                monkeypatch, seconds, kept):
+    """Boundary tiles are the same for everyone: the server keeps them as long as any
+    cache may (Cache-Control max-age), unless GEOMAP_TILE_CACHE_SECONDS=0."""
+    if seconds is not None:
+        monkeypatch.setenv("GEOMAP_TILE_CACHE_SECONDS", seconds)
+    url = f"/tiles/desa/12/3272/2128.pbf?area={KABUPATEN}"
+    first = web_client.get(url)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=300"
+    names = {f["properties"]["name"] for f in decode(first)}
+    assert names and "Berubah" not in names
+    _rename_every_desa(bandung_db)
+    again = {f["properties"]["name"] for f in decode(web_client.get(url))}
+    assert again == (names if kept else {"Berubah"})
