@@ -13,6 +13,11 @@ the user's home shared by every server it starts) is off: nothing uses it.
 from server import serving
 
 worker_class = "gthread"
+# The app (and the analysis stack it imports, server/wsgi.py) is loaded once in the master
+# and the workers are forked from it: a worker's first overlay request no longer imports
+# seconds of modules, and the workers share those pages of memory. Nothing opens a
+# connection or a thread before the fork (the database pools open on first use).
+preload_app = True
 workers = serving.workers()
 threads = serving.threads()
 accesslog = "-"

@@ -89,3 +89,35 @@ def test_psks_filter_and_popup(browser_page, demo, users):
     popup.wait_for()
     assert "Kontak" not in popup.inner_text()
     assert popup.locator("strong").inner_text() == "Tenaga Kesejahteraan Sosial Kecamatan"
+
+
+def test_a_case_filter_does_not_fetch_resources_again(browser_page, demo, users):
+    """Resources list no case filter: changing the period or the PMKS categories leaves
+    them as drawn (no request), while the choropleth, which counts cases, is fetched
+    again; the psks filter, the Resources' own, fetches them again."""
+    page = browser_page.page
+    log_in_page(browser_page, users["dinas"])
+    browser_page.goto("/map?area=32.04#10/-7.05/107.6/kecamatan,desa,resources,choropleth")
+    browser_page.wait_for_layers("kecamatan", "desa")
+    wait_drawn(browser_page, "resources")
+    wait_drawn(browser_page, "choropleth")
+
+    def fetched(name: str) -> list[str]:
+        return [u for u in browser_page.requests if f"/api/map/{name}.json" in u]
+
+    resources, choropleth = len(fetched("resources")), len(fetched("choropleth"))
+    assert "from=" not in fetched("resources")[-1]  # a filter it does not use is not sent
+    page.fill(".geomap-filters input[name=from]", "2025-06-01")
+    page.dispatch_event(".geomap-filters input[name=from]", "change")
+    page.wait_for_function("() => window.geomap.state.loaded.choropleth === true && "
+                           "window.geomap.state.overlays.choropleth.data.filter.from "
+                           "=== '2025-06-01'", timeout=30_000)
+    assert len(fetched("choropleth")) == choropleth + 1
+    assert "from=2025-06-01" in fetched("choropleth")[-1]
+    assert len(fetched("resources")) == resources
+    assert page.evaluate("() => window.geomap.state.loaded.resources") is True
+    page.select_option(".geomap-filters select[name=psks]", "TKSK")
+    wait_drawn(browser_page, "resources")
+    page.wait_for_function("() => window.geomap.state.overlays.resources.data.psks !== null")
+    assert len(fetched("resources")) == resources + 1
+    assert "psks=TKSK" in fetched("resources")[-1]

@@ -1,9 +1,17 @@
 """Vector tiles of a layer (``ST_AsMVT``) and the TileJSON document that describes them.
 
 Tiles use the web-mercator XYZ scheme Leaflet and every other web map use. A tile
-asks the layer only for the features in its box (plus the 64/4096 buffer that
+asks the layer only for the features in its box (plus the 1/64 buffer that
 ``ST_AsMVTGeom`` keeps), so its cost follows what it shows, not the size of the
 layer; snapping to the tile's grid simplifies the shapes.
+
+The grid is 4096 units a side, except for the overviews (zoom 9 and below, a
+province or a large kabupaten at once), whose grid is 512: half a CSS pixel of a
+256-pixel tile, the finest detail such a view can show. At 4096 a z8 tile of Jawa
+Barat's desa kept 16 points per pixel: 1.6 MB for the province's six tiles, a second
+of ``ST_AsMVTGeom`` and as long for the browser to draw them; at 512, 0.7 MB and about
+half the time on both sides (bench/README.md, "Page, session 4"). Map clients read the
+grid size from each tile.
 """
 
 from __future__ import annotations
@@ -23,9 +31,16 @@ MIN_ZOOM = 0
 MAX_ZOOM = 22          # the deepest tile anyone may ask for
 MAX_NATIVE_ZOOM = 16   # below this, maps stretch the z16 tiles (boundaries need no more)
 EXTENT = 4096
-BUFFER = 64
+BUFFER = 64            # in units of EXTENT: the buffer is 1/64 of the tile at every zoom
+OVERVIEW_EXTENT = 512  # the grid of tiles up to OVERVIEW_MAX_ZOOM (see the docstring)
+OVERVIEW_MAX_ZOOM = 9
 _NUMBERS = {"int2", "int4", "int8", "float4", "float8", "numeric"}
 _NOT_SCALAR = {"json", "jsonb", "geometry", "geography", "record"}
+
+
+def extent(z: int) -> int:
+    """The grid size of the tiles of zoom ``z`` (see the module docstring)."""
+    return OVERVIEW_EXTENT if z <= OVERVIEW_MAX_ZOOM else EXTENT
 
 
 class BadTile(ValueError):
@@ -67,7 +82,9 @@ class Tile:
 def layer_tile(conn: psycopg.Connection, layer: Layer, area: str | None, tile: Tile) -> bytes:
     """The MVT of ``layer`` under ``area`` for ``tile`` (empty bytes when nothing is there)."""
     params = parameters(layer, area, simplify=0.0, bbox=tile.bbox())
-    params.update(z=tile.z, x=tile.x, y=tile.y, name=layer.name)
+    grid = extent(tile.z)
+    params.update(z=tile.z, x=tile.x, y=tile.y, name=layer.name, extent=grid,
+                  buffer=grid * BUFFER // EXTENT)
     return bytes(conn.execute(_tile_query(conn, layer), params).fetchone()[0] or b"")
 
 

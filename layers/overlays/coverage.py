@@ -26,6 +26,9 @@ counts, and the reason to load population.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +42,8 @@ from geomap.analysis.access import (
 from geomap.analysis.area import AreaNotFound, load_area
 from geomap.analysis.classify import classify
 from geomap.analysis.counts import CountTable, count_table
+from geomap.analysis.privacy import suppress_below
+from geomap.sql import sql
 from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette
 from layers.overlays import psks as psks_param
 from layers.overlays.resources import VENDOR, psks_of, texts
@@ -82,9 +87,66 @@ class Access:
         return not scores_publishable(self.coverage, self.table.suppressed)
 
 
+class Computed:
+    """The last :class:`Access` computations of this process, shared by Coverage and Gap.
+
+    Both overlays need the same E2SFCA and count table for a query (the Gap is need
+    against this very coverage); switched on together they were computed twice. One is
+    kept under what it depends on: the database, the area, the case filter, the PSKS
+    categories, the privacy treatment and threshold, and the stamps of the cases,
+    population, boundaries (``stamp.sql``) and of the resources and radii
+    (``resource_stamp.sql``), so any change of those makes it miss. A second request
+    for a key being computed waits for it instead of computing it again. Kept per
+    process: an Access is pandas frames, not a payload the workers could share.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, Access] = OrderedDict()
+        self.busy: dict[tuple, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Access]) -> Access:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+            flight = self.busy.setdefault(key, threading.Lock())
+        try:
+            with flight:  # one computation per key at a time
+                with self.lock:
+                    found = self.entries.get(key)
+                if found is None:
+                    found = make()
+                    with self.lock:
+                        self.entries[key] = found
+                        while len(self.entries) > self.size:
+                            self.entries.popitem(last=False)
+            return found
+        finally:
+            with self.lock:
+                self.busy.pop(key, None)
+
+
+COMPUTED = Computed()
+
+
+def access_key(query: OverlayQuery, chosen: tuple[str, ...] | None) -> tuple:
+    """What an :class:`Access` depends on (see :class:`Computed`)."""
+    cases = query.conn.execute(sql("overlays/stamp"), {"prefix": query.area + "."}).fetchone()
+    resources = query.conn.execute(sql("overlays/resource_stamp")).fetchone()
+    return (query.conn.info.dsn, query.area, query.cases, chosen, query.suppressed,
+            suppress_below(), tuple(cases), tuple(resources))
+
+
 def compute(query: OverlayQuery) -> Access:
-    """E2SFCA for the query's area, filter and PSKS categories, with its count table."""
+    """E2SFCA for the query's area, filter and PSKS categories, with its count table,
+    computed once for Coverage and Gap (:class:`Computed`)."""
     chosen = psks_of(query)
+    return COMPUTED.get(access_key(query, chosen), lambda: _compute(query, chosen))
+
+
+def _compute(query: OverlayQuery, chosen: tuple[str, ...] | None) -> Access:
     try:
         area = load_area(query.conn, query.area)
     except AreaNotFound as exc:

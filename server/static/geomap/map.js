@@ -22,9 +22,12 @@
  *     popup: function (ctx, code, properties) { return node or null; }  // optional
  *   });
  *
- * When the overlay is switched on, and again whenever a filter changes while it is on,
- * this file fetches its url with the page's filter (area, categories, from, to, level,
- * method, k) and calls clear then draw with the answer (a stale answer is dropped).
+ * When the overlay is switched on, and again whenever a filter it uses changes while it
+ * is on, this file fetches its url with the page's area and the filters it lists in
+ * def.filters ("categories"; "period": from, to; "level"; "method": method, k; an
+ * overlay's own filter by its key) and calls clear then draw with the answer (a stale
+ * answer is dropped). A filter it does not list is not sent, and changing it does not
+ * fetch the overlay again (Resources has no case filter).
  * ctx, one per overlay, gives:
  *   ctx.map, ctx.def (its config entry), ctx.state, ctx.texts, ctx.lang, ctx.data
  *   ctx.group                 an L.layerGroup on the map while the overlay is on: add
@@ -430,12 +433,22 @@
     registered[name] = impl;
   }
 
-  // The overlay's data URL with the page's area and filters.
+  // The URL parameters of each panel filter an overlay may list in def.filters (an
+  // overlay's own filters, addFilter's, are their key).
+  var FILTER_KEYS = {categories: ['categories'], period: ['from', 'to'], level: ['level'],
+                     method: ['method', 'k']};
+
+  // The overlay's data URL with the page's area and the filters it uses (see the header).
   function overlayUrl(state, def) {
-    var url = new URL(def.url, window.location.href), params = url.searchParams;
+    var url = new URL(def.url, window.location.href), params = url.searchParams, own = {};
     if (state.config.area.code) { params.set('area', state.config.area.code); }
     params.set('lang', state.config.lang);
-    withFilters(params, state.filters);
+    def.filters.forEach(function (filter) {
+      (FILTER_KEYS[filter] || [filter]).forEach(function (key) {
+        own[key] = state.filters[key];
+      });
+    });
+    withFilters(params, own);
     return url.pathname + url.search;
   }
 
@@ -479,7 +492,8 @@
       state.failed(def.name)(new Error('no drawing code registered'));
       return;
     }
-    fetchJson(overlayUrl(state, def)).then(function (data) {
+    ctx.url = overlayUrl(state, def);
+    fetchJson(ctx.url).then(function (data) {
       if (seq !== ctx.seq || !state.map.hasLayer(ctx.handle)) { return; }  // stale or off
       clearOverlay(state, ctx);
       ctx.data = data;
@@ -511,7 +525,10 @@
   function reloadOverlays(state) {
     Object.keys(state.overlays).forEach(function (name) {
       var ctx = state.overlays[name];
-      if (state.map.hasLayer(ctx.handle)) { loadOverlay(state, ctx); }
+      // Only when its answer may differ: a filter it uses changed (see the header).
+      if (state.map.hasLayer(ctx.handle) && ctx.url !== overlayUrl(state, ctx.def)) {
+        loadOverlay(state, ctx);
+      }
     });
     writeHash(state);
   }
