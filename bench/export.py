@@ -29,6 +29,7 @@ from pathlib import Path
 import psycopg
 from _setup import area_files, machine, throwaway_database, timed
 
+from geomap.accounts import get_user
 from geomap.analysis.filters import CaseFilter
 from geomap.boundaries.load import load
 from geomap.boundaries.records import read_sources
@@ -84,6 +85,21 @@ def run(connect, url: str, args: argparse.Namespace, setup: bool) -> None:
         print(f"A4 PDF, Kabupaten Bandung desa choropleth: median {t_page:.2f} s of {args.runs} "
               f"({', '.join(f'{t:.2f}' for t in times)}); {verdict('pdf', t_page)}; "
               f"baseline bare plot {t_bare:.2f} s, ratio {t_page / t_bare:.1f}x")
+
+        # The map page's overlays on the same page (issue #5's last point): coverage and
+        # gap compute E2SFCA over the province's desa and resources, as the map does.
+        dinas = get_user(conn, "bench-dinas")
+        for layer in ("coverage", "gap"):
+            def overlay_page(layer: str = layer) -> None:
+                m = load_map(conn, kab, layer, suppress=False, user=dinas)  # type: ignore[arg-type]
+                save(render(m, PageSpec(), labels=m.kecamatan), out / f"{layer}.pdf", "pdf",
+                     "bench")
+
+            t_layer, times = timed(overlay_page, args.runs)
+            print(f"A4 PDF, Kabupaten Bandung {layer} layer: median {t_layer:.2f} s of "
+                  f"{args.runs} ({', '.join(f'{t:.2f}' for t in times)}); "
+                  f"{verdict('pdf', t_layer)}; baseline bare plot {t_bare:.2f} s, ratio "
+                  f"{t_layer / t_bare:.1f}x; the choropleth page {t_layer / t_page:.1f}x")
 
         def atlas() -> None:
             m = load_map(conn, kab, "choropleth-desa", suppress=False)

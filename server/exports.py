@@ -7,7 +7,10 @@ form fields, query parameters or a JSON object:
   (gpkg, geojson, csv, xlsx, tif: the heat raster) or ``html`` (a standalone map);
 - the map page's own state: ``area``, ``categories`` (``KM,AT``; or one ``category``),
   ``from``, ``to``, ``level`` (desa/kecamatan), ``method``, ``k``, and the ``layer``
-  shown (choropleth-desa, choropleth-kecamatan, boundaries);
+  shown (choropleth-desa, choropleth-kecamatan, boundaries, or an overlay: coverage, gap,
+  heat, resources, drawn as the caller's map draws it, with ``psks`` (its PSKS
+  categories), ``radius=1`` (the resources' service circles) and ``lang`` (id/en, its
+  legend); the heat layer prints as the density raster, never case points);
 - the page: ``paper`` (A4/A3), ``orientation``, ``title``, a ``logo`` file (PNG/JPEG,
   multipart); ``coverage=0`` leaves the E2SFCA layer out of a GeoPackage/XLSX;
 - ``personal=1&purpose=...``: the cases with their personal data in a data file (as the
@@ -60,6 +63,7 @@ from geomap.export.run import (
     Personal,
 )
 from geomap.render import area as areas
+from layers.overlays import psks as psks_param
 from server.auth import current_user, login_required
 from server.case_params import case_filter, category_codes, purpose, wants_personal
 from server.db import connection, pool
@@ -135,6 +139,19 @@ def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
     return int(value)
 
 
+def _flag(args: MultiDict, name: str, default: bool) -> bool:
+    value = (args.get(name) or "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
+
+
+def _psks(args: MultiDict) -> tuple[str, ...] | None:
+    """The overlays' PSKS categories (``psks``, as on the map page), 400 when unknown."""
+    try:
+        return psks_param.parse(args.get("psks"))
+    except FilterError as exc:
+        raise BadRequest(str(exc)) from None
+
+
 def _area(args: MultiDict, user: User) -> str:
     """The page's area narrowed to the caller's (404 beside it, 400 for a desa)."""
     try:
@@ -184,8 +201,9 @@ def export_request(args: MultiDict, user: User) -> ExportRequest:
             paper=_choice(args, "paper", ("A4", "A3"), "A4"),
             orientation=_choice(args, "orientation", ("landscape", "portrait"), "landscape"),
             title=_title(args), level=level,
-            coverage=(args.get("coverage") or "1").strip() not in ("0", "false", "no"),
-            personal=personal)
+            coverage=_flag(args, "coverage", True), personal=personal, user=user,
+            lang=_choice(args, "lang", ("id", "en"), "id"), psks=_psks(args),
+            radius=_flag(args, "radius", False))
     except ExportError as exc:
         raise BadRequest(str(exc)) from None
 

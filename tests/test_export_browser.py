@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 
 CONTROL = ".leaflet-control-layers-overlays"
 CHOROPLETH = "PMKS per wilayah"
+GAP = "Kesenjangan: kebutuhan vs cakupan"
+HEAT = "Peta panas PMKS (titik kasus)"
 
 
 def login(browser_page, user, path: str) -> None:
@@ -70,6 +72,40 @@ def test_export_button_downloads_the_map_on_screen(browser_page, users, bandung_
     assert params["layer"] == "choropleth-kecamatan" and params["area"] == "32.04"
     assert params["method"] == "equal_interval"
     assert page.locator(".geomap-export-download").count() == 1
+
+    # Another overlay switched on: the dialog sends the one switched on last, and the
+    # file is that layer with its legend.
+    def send(name: str) -> tuple[str, str, dict]:
+        page.click(".geomap-export-button")
+        with page.expect_download(timeout=120_000) as download:
+            dialog.locator("button[type=submit]").click()
+        out = tmp_path / f"{name}.pdf"
+        download.value.save_as(out)
+        page.click(".geomap-export-close")
+        params = bandung_db.scalar("SELECT params FROM export_job ORDER BY created_at DESC "
+                                   "LIMIT 1")
+        return download.value.suggested_filename, pdf_text(out), params
+
+    page.click(".geomap-export-close")
+    page.locator(CONTROL).get_by_label(GAP, exact=True).check()
+    page.wait_for_function("() => window.geomap.state.loaded.gap === true", timeout=60_000)
+    name, text, params = send("gap")
+    assert params["layer"] == "gap" and params["lang"] == "id"
+    assert name.startswith("geomap_map_gap_32.04_")
+    assert "Kesenjangan: kebutuhan vs cakupan" in text
+    # The heat map of case points on screen prints as the density raster: the export
+    # reads no point (the page's own heat map did, audited).
+    page.locator(CONTROL).get_by_label(HEAT, exact=True).check()
+    page.wait_for_function("() => window.geomap.state.loaded.heat === true", timeout=60_000)
+    read = bandung_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'points.read'")
+    name, text, params = send("heat")
+    assert params["layer"] == "heat" and "Kepadatan kasus per km²" in text
+    assert bandung_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'points.read'"
+                             ) == read
+    # Switched off again: the gap is the layer on screen once more.
+    page.locator(CONTROL).get_by_label(HEAT, exact=True).uncheck()
+    _, _, params = send("gap-again")
+    assert params["layer"] == "gap"
 
 
 def test_visitors_get_no_export_button(browser_page, bandung_db):

@@ -20,7 +20,7 @@ import click
 from geomap.analysis.classify import METHODS
 from geomap.analysis.filters import CaseFilter, FilterError
 from geomap.cli.common import connection, fail
-from geomap.export.run import LAYER_CHOICES
+from geomap.export.run import HTML_LAYERS, LAYER_CHOICES
 
 # matplotlib, geopandas, mapclassify and python-pptx take seconds to import: they are
 # imported inside the commands, so every other ``geomap`` command starts fast.
@@ -58,7 +58,34 @@ def _page_options(fn):
                      help="Logo PNG/JPEG di pojok / logo in the corner."),
     ]):
         fn = option(fn)
+    return _overlay_options(fn)
+
+
+def _overlay_options(fn):
+    """The map page's overlay parameters, for the layers drawn from an overlay."""
+    for option in reversed([
+        click.option("--psks", default="",
+                     help="Kategori PSKS untuk coverage/gap/resources, dipisah koma (kosong = "
+                          "semua) / PSKS categories of those layers (empty = all)."),
+        click.option("--radius", is_flag=True,
+                     help="Lapisan resources: gambar radius layanan / resources layer: draw "
+                          "the service circles."),
+        click.option("--lang", type=click.Choice(["id", "en"]), default="id",
+                     show_default=True, help="Bahasa legenda lapisan / the layer legend's "
+                                             "language."),
+    ]):
+        fn = option(fn)
     return fn
+
+
+def _psks(raw: str) -> tuple[str, ...] | None:
+    from layers.overlays import psks
+
+    try:
+        return psks.parse(raw)
+    except FilterError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
 
 
 def _filter(area: str, categories: str, date_from: dt.datetime | None,
@@ -113,7 +140,7 @@ def _run(where: CaseFilter, as_user: str | None, out: Path, *, purpose: str | No
             personal = Personal(user, purpose)
         try:
             req = ExportRequest(where=where, suppress=_suppressed(user), personal=personal,
-                                **fields)
+                                user=user, **fields)
             report = run(conn, req, out)
         except (ExportError, AreaNotFound, LogoError) as exc:
             fail(str(exc))
@@ -140,12 +167,15 @@ def export() -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def map_command(area: str, categories: str, date_from, date_to, method: str,
                 as_user: str | None, layer: str, paper: str, orientation: str,
-                title: str | None, logo: Path | None, fmt: str | None, out: Path) -> None:
-    """Peta siap cetak / a print-ready map page (PDF or PNG at 200 dpi)."""
+                title: str | None, logo: Path | None, psks: str, radius: bool, lang: str,
+                fmt: str | None, out: Path) -> None:
+    """Peta siap cetak / a print-ready map page (PDF or PNG at 200 dpi) of one layer: the
+    PMKS choropleth, boundaries, or the map page's coverage, gap, heat (the density
+    raster: never case points) or resources overlay, with that overlay's legend."""
     fmt = fmt or ("png" if out.suffix.lower() == ".png" else "pdf")
     _run(_filter(area, categories, date_from, date_to), as_user, out, kind="map", fmt=fmt,
          layer=layer, method=method, paper=paper, orientation=orientation, title=title,
-         logo=logo)
+         logo=logo, psks=_psks(psks), radius=radius, lang=lang)
 
 
 @export.command("atlas")
@@ -156,11 +186,12 @@ def map_command(area: str, categories: str, date_from, date_to, method: str,
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def atlas_command(area: str, categories: str, date_from, date_to, method: str,
                   as_user: str | None, layer: str, paper: str, orientation: str,
-                  title: str | None, logo: Path | None, out: Path) -> None:
+                  title: str | None, logo: Path | None, psks: str, radius: bool, lang: str,
+                  out: Path) -> None:
     """Atlas: satu halaman per kecamatan / one page per kecamatan, in one PDF."""
     _run(_filter(area, categories, date_from, date_to), as_user, out, kind="atlas", fmt="pdf",
          layer=layer, method=method, paper=paper, orientation=orientation, title=title,
-         logo=logo)
+         logo=logo, psks=_psks(psks), radius=radius, lang=lang)
 
 
 @export.command("data")
@@ -202,18 +233,20 @@ def data_command(area: str, categories: str, date_from, date_to, method: str,
 @click.option("--title", help="Judul presentasi / the deck's title.")
 @click.option("--top", type=click.IntRange(3, 25), default=12, show_default=True,
               help="Rows of the ranked table.")
+@_overlay_options
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def slides_command(area: str, categories: str, date_from, date_to, method: str,
                    as_user: str | None, layers: tuple[str, ...], title: str | None, top: int,
-                   out: Path) -> None:
+                   psks: str, radius: bool, lang: str, out: Path) -> None:
     """Presentasi PPTX / a PPTX deck: title, one slide per map, the ranked gap table."""
     _run(_filter(area, categories, date_from, date_to), as_user, out, kind="slides",
-         fmt="pptx", method=method, layers=layers, title=title, top=top)
+         fmt="pptx", method=method, layers=layers, title=title, top=top, psks=_psks(psks),
+         radius=radius, lang=lang)
 
 
 @export.command("html")
 @_common
-@click.option("--layer", type=click.Choice(LAYER_CHOICES), default="choropleth-desa",
+@click.option("--layer", type=click.Choice(HTML_LAYERS), default="choropleth-desa",
               show_default=True)
 @click.option("--title", help="Judul / title (default: the layer's name).")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))

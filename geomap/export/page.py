@@ -33,10 +33,13 @@ from matplotlib_scalebar.scalebar import ScaleBar
 
 from geomap.analysis.choropleth import MEASURE_NAMES, Choropleth
 from geomap.analysis.classify import METHOD_NAMES
+from geomap.export import overlay
 from geomap.export.source import LAYER_TITLES, MapData
 
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape width, height
 PNG_DPI = 200
+GRID_LABELS_IN = 0.4  # room left of a 3x3 legend for its axis labels, inches
+TITLE_CHARS = {True: 72, False: 48}  # a longer title is set smaller (landscape, portrait)
 CMAP = "YlOrRd"
 HIDDEN_COLOUR = "#d9d9d9"
 EMPTY_COLOUR = "#f7f7f7"
@@ -91,7 +94,10 @@ def class_colours(n: int) -> list[str]:
     return [matplotlib.colors.to_hex(cmap(0.15 + 0.8 * i / max(n - 1, 1))) for i in range(n)]
 
 
-def _fill(units: gpd.GeoDataFrame, layer: Choropleth | None) -> list[str]:
+def _fill(units: gpd.GeoDataFrame, layer: Choropleth | None,
+          printed: overlay.PrintLayer | None = None) -> list[str]:
+    if printed is not None:
+        return [printed.fills.get(code, EMPTY_COLOUR) for code in units["code"].tolist()]
     if layer is None or "cls" not in units:
         return [EMPTY_COLOUR] * len(units)
     palette = class_colours(len(layer.classes.labels))
@@ -104,7 +110,10 @@ def legend_handles(data: MapData) -> tuple[list, str]:
     handles: list = []
     title = LAYER_TITLES[data.layer]
     layer = data.layer_data
-    if layer is not None:
+    if data.overlay is not None:
+        handles += overlay.legend_handles(data.overlay)
+        title = data.overlay.legend["title"]
+    elif layer is not None:
         palette = class_colours(len(layer.classes.labels))
         handles += [Patch(facecolor=c, edgecolor=EDGE_DESA, label=label)
                     for c, label in zip(palette, layer.classes.labels, strict=True)]
@@ -139,11 +148,13 @@ def polygon_paths(geoms: np.ndarray) -> list[MplPath]:
 
 
 def draw_polygons(ax: Axes, geoms: np.ndarray, *, facecolor: object = "none",
-                  edgecolor: str = EDGE_DESA, linewidth: float = 0.25) -> None:
+                  edgecolor: str = EDGE_DESA, linewidth: float = 0.25,
+                  zorder: float = 1) -> PathCollection:
     collection = PathCollection(polygon_paths(geoms), facecolors=facecolor,
-                                edgecolors=edgecolor, linewidths=linewidth)
+                                edgecolors=edgecolor, linewidths=linewidth, zorder=zorder)
     collection.set_transform(ax.transData)
     ax.add_collection(collection, autolim=False)
+    return collection
 
 
 def draw_map(ax: Axes, data: MapData, extent: tuple[float, float, float, float] | None = None,
@@ -158,8 +169,11 @@ def draw_map(ax: Axes, data: MapData, extent: tuple[float, float, float, float] 
                       edgecolor="none", linewidth=0)
         draw_polygons(ax, desa.geometry.values, linewidth=0.2)
     else:
-        draw_polygons(ax, desa.geometry.values, facecolor=_fill(desa, data.layer_data))
-    draw_polygons(ax, kec.geometry.values, edgecolor=EDGE_KECAMATAN, linewidth=0.8)
+        draw_polygons(ax, desa.geometry.values,
+                      facecolor=_fill(desa, data.layer_data, data.overlay))
+    if data.overlay is not None:
+        overlay.draw(ax, data.overlay, kec, draw_polygons)
+    draw_polygons(ax, kec.geometry.values, edgecolor=EDGE_KECAMATAN, linewidth=0.8, zorder=2)
     if labels is not None and len(labels):
         points = labels.representative_point()
         for x, y, name in zip(points.x, points.y, labels["name"], strict=True):
@@ -220,6 +234,36 @@ def draw_inset(ax: Axes, shapes: gpd.GeoDataFrame, frame: tuple[float, ...] | No
     ax.set_title("Lokasi / Location", fontsize=7)
 
 
+def _legend(fig: Figure, box: list[float], data: MapData) -> None:
+    """The layer's legend in ``box``, as the map page shows it: title, entries, the
+    overlay's notes; a bivariate overlay's 3x3 grid first (above, or left when the box
+    is wide), the rest after it."""
+    handles, title = legend_handles(data)
+    printed = data.overlay
+    left, bottom, width, height = box
+    if printed is not None and printed.bivariate:
+        fw, fh = fig.get_size_inches()
+        wide = width * fw > height * fh
+        side = min(height * 0.5 if not wide else height * 0.62, width * 0.5 * fw / fh)
+        top = bottom + height - 0.03
+        fig.text(left, bottom + height, title, fontsize=8, va="top")
+        overlay.draw_grid(fig.add_axes([left + GRID_LABELS_IN / fw, top - side,
+                                        side * fh / fw, side]), printed)
+        title = None
+        if wide:
+            shift = side * fh / fw + 0.06
+            left, width = left + shift, width - shift
+        else:
+            height = height - side - 0.07
+    if printed is not None:
+        handles += [Patch(facecolor="none", edgecolor="none", label=note)
+                    for note in overlay.notes(printed)]
+    legend_ax = fig.add_axes([left, bottom, width, height])
+    legend_ax.set_axis_off()
+    legend_ax.legend(handles=handles, title=title, loc="upper left", fontsize=7.5,
+                     title_fontsize=8, frameon=False, alignment="left")
+
+
 def _logo(fig: Figure, box: list[float], path: Path) -> None:
     try:
         image = plt.imread(path)
@@ -248,9 +292,11 @@ def render(data: MapData, spec: PageSpec, *, title: str | None = None,
     """The page as a matplotlib figure (the caller saves and closes it)."""
     box = _LAYOUT[spec.landscape]
     fig = plt.figure(figsize=spec.size_inches())
-    fig.text(0.03 if spec.landscape else 0.05, box["title_y"],
-             title or spec.title or LAYER_TITLES[data.layer], fontsize=17, fontweight="bold",
-             va="center")
+    heading = title or spec.title or LAYER_TITLES[data.layer]
+    fits = TITLE_CHARS[spec.landscape]  # characters of 17 pt on the page's width
+    fig.text(0.03 if spec.landscape else 0.05, box["title_y"], heading,
+             fontsize=max(10.0, min(17.0, 17.0 * fits / max(len(heading), 1))),
+             fontweight="bold", va="center")
     fig.text(0.03 if spec.landscape else 0.05, box["subtitle_y"], subtitle or data.subtitle(),
              fontsize=9.5, color="#404040", va="center")
     ax = fig.add_axes(box["map"])
@@ -258,11 +304,7 @@ def render(data: MapData, spec: PageSpec, *, title: str | None = None,
     frame = (*ax.get_xlim(), *ax.get_ylim())
     draw_inset(fig.add_axes(box["inset"]), data.locator if inset is None else inset,
                (frame[0], frame[2], frame[1], frame[3]))
-    legend_ax = fig.add_axes(box["legend"])
-    legend_ax.set_axis_off()
-    handles, legend_title = legend_handles(data)
-    legend_ax.legend(handles=handles, title=legend_title, loc="upper left", fontsize=7.5,
-                     title_fontsize=8, frameon=False, alignment="left")
+    _legend(fig, box["legend"], data)
     fig.text(0.03 if spec.landscape else 0.05, box["source_y"],
              source_line(data, spec.made_on or dt.date.today()), fontsize=6.5, color="#505050",
              va="center")

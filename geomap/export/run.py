@@ -27,7 +27,10 @@ from geomap.accounts import User
 from geomap.analysis.filters import CaseFilter
 
 KINDS = ("map", "atlas", "slides", "data", "html")
-LAYER_CHOICES = ("choropleth-desa", "choropleth-kecamatan", "boundaries")
+# The print map's layers (map, atlas, slides): the PMKS choropleth and boundaries, and
+# the map page's overlays (geomap.export.overlay); the HTML map has the first three.
+HTML_LAYERS = ("choropleth-desa", "choropleth-kecamatan", "boundaries")
+LAYER_CHOICES = (*HTML_LAYERS, "coverage", "gap", "heat", "resources")
 FORMATS = {"map": ("pdf", "png"), "atlas": ("pdf",), "slides": ("pptx",),
            "data": ("gpkg", "geojson", "csv", "xlsx", "tif"), "html": ("html",)}
 MEDIA_TYPES = {
@@ -73,6 +76,12 @@ class ExportRequest:
     layers: tuple[str, ...] = ()  # the maps of a deck (default: desa and kecamatan)
     top: int = 12  # rows of a deck's table
     personal: Personal | None = None
+    # For the overlay layers: whose view (its role and area, under ``suppress``; None: a
+    # planner's), the legend's language, the PSKS categories, the service circles.
+    user: User | None = None
+    lang: str = "id"
+    psks: tuple[str, ...] | None = None
+    radius: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -83,6 +92,11 @@ class ExportRequest:
                               f"format for {self.kind} ({allowed})")
         if self.layer not in LAYER_CHOICES or not set(self.layers) <= set(LAYER_CHOICES):
             raise ExportError("lapisan tidak dikenal / unknown layer")
+        if self.kind == "html" and self.layer not in HTML_LAYERS:
+            raise ExportError("peta HTML: lapisan choropleth atau batas wilayah / HTML map: "
+                              "a choropleth or boundaries layer")
+        if self.lang not in ("id", "en"):
+            raise ExportError("bahasa id/en / language id or en")
         if self.paper not in ("A4", "A3") or self.orientation not in ("landscape", "portrait"):
             raise ExportError("kertas A4/A3, orientasi landscape/portrait / paper A4 or A3, "
                               "orientation landscape or portrait")
@@ -137,7 +151,8 @@ def _load(conn: psycopg.Connection, req: ExportRequest, layer: str | None = None
     from geomap.export.source import load_map
 
     return load_map(conn, req.where, layer or req.layer, suppress=req.suppress,  # type: ignore[arg-type]
-                    method=req.method, k=req.k)  # type: ignore[arg-type]
+                    method=req.method, k=req.k, user=req.user, lang=req.lang,  # type: ignore[arg-type]
+                    psks=req.psks, radius=req.radius)
 
 
 def _map(conn, req: ExportRequest, out: Path, progress: Progress) -> dict:
@@ -160,7 +175,7 @@ def _atlas(conn, req: ExportRequest, out: Path, progress: Progress) -> dict:
 
 
 def _slides(conn, req: ExportRequest, out: Path, progress: Progress) -> dict:
-    from geomap.analysis.access import coverage
+    from geomap.analysis.access import published_coverage, scores_publishable
     from geomap.analysis.counts import count_table
     from geomap.analysis.gap import gap
     from geomap.export import slides
@@ -177,8 +192,10 @@ def _slides(conn, req: ExportRequest, out: Path, progress: Progress) -> dict:
     if counts is None:
         counts = count_table(conn, req.where, suppress=loaded[0].suppressed)
     try:
-        table = slides.gap_table(gap(counts, coverage(conn, loaded[0].area, req.where))
-                                 .ranked(req.top))
+        cov = published_coverage(conn, loaded[0].area, req.where, req.psks,
+                                 suppressed=counts.suppressed)
+        table = slides.gap_table(gap(counts, cov).ranked(req.top),
+                                 scores=scores_publishable(cov, counts.suppressed))
     except ValueError:  # no coverage without resources or population
         table = slides.top_table(counts, req.top)
     progress(len(layers) + 1, total)

@@ -32,11 +32,13 @@ class Table:
     rows: list[list[str]]
 
 
-def gap_table(ranked: pd.DataFrame) -> Table:
-    """From ``Gap.ranked()``: desa, kecamatan, cases, nearest resource (km), score."""
+def gap_table(ranked: pd.DataFrame, scores: bool = True) -> Table:
+    """From ``Gap.ranked()``: desa, kecamatan, cases, nearest resource (km), score
+    ("-" unless ``scores``: ``access.scores_publishable`` decides, as on the map)."""
     rows = [[str(i), str(r.name), str(r.kecamatan_name), str(r.cases),
              "-" if pd.isna(r.nearest_m) else f"{r.nearest_m / 1000:,.1f}",
-             f"{r.score:,.3f}"] for i, r in enumerate(ranked.itertuples(index=False), 1)]
+             f"{r.score:,.3f}" if scores else "-"]
+            for i, r in enumerate(ranked.itertuples(index=False), 1)]
     return Table("Desa prioritas: kebutuhan tinggi, jangkauan rendah / Priority desa: high "
                  "need, low coverage",
                  ["#", "Desa", "Kecamatan", "Kasus / Cases",

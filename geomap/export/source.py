@@ -18,18 +18,23 @@ import psycopg
 import shapely
 
 from geomap import taxonomy
+from geomap.accounts import User
 from geomap.analysis.area import Area, load_area
 from geomap.analysis.choropleth import Choropleth, choropleth
 from geomap.analysis.classify import Method
 from geomap.analysis.counts import CountTable, count_table
 from geomap.analysis.filters import CaseFilter
+from geomap.export import overlay
 from geomap.sql import sql
 
-LayerName = Literal["choropleth-desa", "choropleth-kecamatan", "boundaries"]
-LAYERS: tuple[LayerName, ...] = ("choropleth-desa", "choropleth-kecamatan", "boundaries")
+LayerName = Literal["choropleth-desa", "choropleth-kecamatan", "boundaries", "coverage", "gap",
+                    "heat", "resources"]
+LAYERS: tuple[LayerName, ...] = ("choropleth-desa", "choropleth-kecamatan", "boundaries",
+                                 "coverage", "gap", "heat", "resources")
 LAYER_TITLES = {"choropleth-desa": "Sebaran PMKS per desa / PMKS cases per desa",
                 "choropleth-kecamatan": "Sebaran PMKS per kecamatan / PMKS cases per kecamatan",
-                "boundaries": "Batas wilayah / Administrative boundaries"}
+                "boundaries": "Batas wilayah / Administrative boundaries",
+                **overlay.LAYER_TITLES}
 PRINT_SIMPLIFY_DEG = 0.00005  # about 5 m: below a printed line's width at A3
 
 
@@ -91,6 +96,7 @@ class MapData:
     table: CountTable | None
     layer_data: Choropleth | None
     suppressed: bool
+    overlay: overlay.PrintLayer | None = None  # the map page's overlay, for its layers
 
     @property
     def units(self) -> gpd.GeoDataFrame:
@@ -111,12 +117,22 @@ def _join(units: gpd.GeoDataFrame, layer: Choropleth) -> gpd.GeoDataFrame:
 
 
 def load_map(conn: psycopg.Connection, where: CaseFilter, layer: LayerName, *,
-             suppress: bool, method: Method = "quantiles", k: int = 5) -> MapData:
-    """Load the area, its polygons and, for a choropleth, the analysis layer."""
+             suppress: bool, method: Method = "quantiles", k: int = 5,
+             user: User | None = None, lang: str = "id", psks: tuple[str, ...] | None = None,
+             radius: bool = False) -> MapData:
+    """Load the area, its polygons and the analysis layer: a choropleth from the count
+    table, any other from the map page's overlay as ``user`` would see it
+    (:mod:`geomap.export.overlay`; ``psks``, ``radius``, ``lang`` are its parameters)."""
     area = load_area(conn, where.area)
     desa = polygons(conn, area.code, "desa", area.srid)
     kecamatan = polygons(conn, area.code, "kecamatan", area.srid)  # itself for a kecamatan
     table = data = None
+    if layer in overlay.OVERLAY_OF:
+        who = overlay.reader(user, area.code, suppress)
+        printed = overlay.load(conn, layer, where, who, srid=area.srid, method=method, k=k,
+                               lang=lang, psks=psks, radius=radius)
+        return MapData(area, where, layer, desa, kecamatan, locator(conn, area), None, None,
+                       who.role not in overlay.POINT_ROLES, printed)
     if layer != "boundaries":
         table = count_table(conn, where, suppress=suppress)
         level = "kecamatan" if layer == "choropleth-kecamatan" else "desa"

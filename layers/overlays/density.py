@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import base64
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import shapely
 
 from geomap.analysis.area import Area, load_area
-from geomap.analysis.density import BANDWIDTH_M, CELL_M, TRUNCATE, case_density
+from geomap.analysis.density import BANDWIDTH_M, CELL_M, TRUNCATE, DensityRaster, case_density
+from geomap.analysis.density import Overlay as Picture
 from geomap.render.strings import text
 from layers.overlays import Overlay, OverlayQuery, legend
 from layers.registry import LOGGED_IN, Text
@@ -37,25 +39,47 @@ def cell_size(area: Area) -> float:
     return max(CELL_M, math.ceil(side / MAX_CELLS / CELL_M) * CELL_M)
 
 
-def build(query: OverlayQuery) -> dict[str, Any]:
+@dataclass
+class Density:
+    """The overlay's raster (UTM, exact cells) and its picture for the page (Web Mercator,
+    with the legend's colour stops): what ``build`` answers and the print map draws."""
+
+    raster: DensityRaster
+    image: Picture
+    cell: float
+
+    @property
+    def shown(self) -> bool:
+        """Whether any cell passes the privacy threshold."""
+        return bool(np.nan_to_num(self.raster.values).max() > 0)
+
+    def legend(self, lang: str) -> dict[str, Any]:
+        stops = self.image.legend
+        lows = [0.0, *stops.values[:-1]]
+        # Nothing above the threshold: no colour scale (its numbers would mean nothing).
+        entries = [{"label": f"{lo:,.1f}–{hi:,.1f}", "color": color}
+                   for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)
+                   ] if self.shown else []
+        notes = [text("overlay.density.none", lang) if not self.shown else "",
+                 text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, self.cell),
+                 text("overlay.density.hidden", lang).format(self.raster.min_cases)]
+        return legend(text("overlay.density.title", lang), entries, notes)
+
+
+def compute(query: OverlayQuery) -> Density:
+    """The kernel density of the query's cases over its area (see the module docstring)."""
     area = load_area(query.conn, query.area)
     cell = cell_size(area)
     raster = case_density(query.conn, area, query.cases, cell_m=cell)
-    image = raster.overlay()
-    lang = query.lang
-    stops = image.legend
-    lows = [0.0, *stops.values[:-1]]
-    shown = bool(np.nan_to_num(raster.values).max() > 0)
-    # Nothing above the threshold: no colour scale (its numbers would mean nothing).
-    entries = [{"label": f"{lo:,.1f}–{hi:,.1f}", "color": color}
-               for lo, hi, color in zip(lows, stops.values, stops.colors, strict=True)
-               ] if shown else []
-    notes = [text("overlay.density.none", lang) if not shown else "",
-             text("overlay.density.method", lang).format(BANDWIDTH_M / 1000, cell),
-             text("overlay.density.hidden", lang).format(raster.min_cases)]
+    return Density(raster, raster.overlay(), cell)
+
+
+def build(query: OverlayQuery) -> dict[str, Any]:
+    found = compute(query)
+    image = found.image
     return {"image": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
-            "bounds": image.bounds, "empty": not shown,
-            "legend": legend(text("overlay.density.title", lang), entries, notes)}
+            "bounds": image.bounds, "empty": not found.shown,
+            "legend": found.legend(query.lang)}
 
 
 OVERLAY = Overlay(

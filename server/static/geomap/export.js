@@ -5,9 +5,12 @@
  *
  * "What is on screen" is read when the dialog is sent, never remembered: the filters
  * from the URL's query string (area, categories, from, to, level, method, k: map.js
- * keeps them there), the page's area from its config, and whether the choropleth
- * overlay is on from window.geomap.state. The server applies the caller's role and
- * area to all of it (a planner's file is suppressed like its map).
+ * keeps them there; psks for the PSKS overlays), the page's area and language from its
+ * config, and the layer on screen from window.geomap.state: the overlay switched on last
+ * (ctx.since) among those the print map draws (choropleth, coverage, gap, heat and
+ * density, resources with its service circles when ticked), else the boundaries. The
+ * server applies the caller's role and area to all of it (a planner's file is
+ * suppressed like its map; the heat prints as a density raster, never points).
  *
  * The button appears only for a logged-in viewer (GET /api/exports/options says
  * {allowed: false} to visitors). Personal data is offered only to the roles that may
@@ -17,7 +20,8 @@
 (function () {
   'use strict';
 
-  var FILTER_KEYS = ['area', 'categories', 'category', 'from', 'to', 'level', 'method', 'k'];
+  var FILTER_KEYS = ['area', 'categories', 'category', 'from', 'to', 'level', 'method', 'k',
+                     'psks'];
   var POLL_MS = 500;
 
   function element(tag, className, text) {
@@ -37,14 +41,29 @@
       });
   }
 
-  // The layer the page shows: the PMKS choropleth at the filter's level when that overlay
-  // is on, otherwise the boundaries.
+  // The print layer of each overlay (the server's geomap/export/run.py LAYER_CHOICES):
+  // the heat of points prints as the density raster, as a planner's heat map.
+  var PRINTED = {coverage: 'coverage', gap: 'gap', heat: 'heat', density: 'heat',
+                 resources: 'resources'};
+
+  // The layer the page shows: of the overlays that are on, the one switched on last (it
+  // is on top and its legend is the newest); the PMKS choropleth at the filter's level;
+  // with none on, the boundaries.
   function shownLayer(state, level) {
-    var on = function (name) {
-      return state && state.layers[name] && state.map.hasLayer(state.layers[name]);
-    };
-    if (on('choropleth')) { return 'choropleth-' + (level === 'kecamatan' ? 'kecamatan' : 'desa'); }
-    return 'boundaries';
+    var last = null;
+    Object.keys((state && state.overlays) || {}).forEach(function (name) {
+      var ctx = state.overlays[name];
+      var printable = name === 'choropleth' || PRINTED[name];
+      if (printable && state.map.hasLayer(ctx.handle) && (!last || ctx.since > last.since)) {
+        last = ctx;
+      }
+    });
+    if (!last) { return {layer: 'boundaries'}; }
+    var name = last.def.name;
+    if (name === 'choropleth') {
+      return {layer: 'choropleth-' + (level === 'kecamatan' ? 'kecamatan' : 'desa')};
+    }
+    return {layer: PRINTED[name], radius: name === 'resources' && !!last.showRadius};
   }
 
   // The page's state now: its filters (URL) and layer (map), as form fields.
@@ -58,7 +77,10 @@
     if (!form.has('area') && state && state.config.area.code) {
       form.set('area', state.config.area.code);
     }
-    form.set('layer', shownLayer(state, search.get('level')));
+    var shown = shownLayer(state, search.get('level'));
+    form.set('layer', shown.layer);
+    if (shown.radius) { form.set('radius', '1'); }
+    if (state) { form.set('lang', state.config.lang); }
     return form;
   }
 
@@ -200,6 +222,11 @@
       return wrap;
     };
     control.addTo(state.map);
+    // Near the top of its corner (after the zoom buttons), above the filter panel: the
+    // panels that grow from the bottom-left (the gap's ranked table) must not cover it.
+    var node = control.getContainer(), corner = node.parentNode;
+    var zoom = corner.querySelector('.leaflet-control-zoom');
+    corner.insertBefore(node, zoom ? zoom.nextSibling : corner.firstChild);
   }
 
   function init() {

@@ -29,7 +29,8 @@
  * answer is dropped). A filter it does not list is not sent, and changing it does not
  * fetch the overlay again (Resources has no case filter).
  * ctx, one per overlay, gives:
- *   ctx.map, ctx.def (its config entry), ctx.state, ctx.texts, ctx.lang, ctx.data
+ *   ctx.map, ctx.def (its config entry), ctx.state, ctx.texts, ctx.lang, ctx.data,
+ *   ctx.since (a number that grows each time an overlay is switched on)
  *   ctx.group                 an L.layerGroup on the map while the overlay is on: add
  *                             your Leaflet layers to it (markers, heat, image overlays);
  *                             it is emptied before each draw and when switched off
@@ -416,7 +417,7 @@
 
   // --- overlays (the contract is in the header) -------------------------------------
 
-  var registered = {}, extraFilters = [];
+  var registered = {}, extraFilters = [], switchedOn = 0;
 
   // A filter of its own for some overlays (e.g. a PSKS category): ``key`` goes in the URL
   // and in every overlay request; ``control(value, texts)`` returns the input (its name
@@ -512,7 +513,10 @@
     var ctx = overlayContext(state, def), handle = L.layerGroup([ctx.group]);
     ctx.handle = handle;
     state.overlays[def.name] = ctx;
-    handle.on('add', function () { loadOverlay(state, ctx); });
+    handle.on('add', function () {
+      ctx.since = ++switchedOn;  // which overlay was switched on last (export.js prints it)
+      loadOverlay(state, ctx);
+    });
     handle.on('remove', function () {
       ctx.seq++;
       clearOverlay(state, ctx);
