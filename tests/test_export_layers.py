@@ -211,3 +211,34 @@ def test_http_layers_have_the_screens_legend_and_colours(seeded, users, client_o
     answer = client.post("/api/exports", headers=headers,
                          data={"kind": "html", "format": "html", "layer": "gap"})
     assert answer.status_code == 400
+
+
+def test_no_case_point_reaches_paper(bandung_db, cli, tmp_path):
+    """The heat layer is the density raster for every role: a day of one to four cases
+    prints nothing (fewer than five within 1 km), for a planner as for dinas."""
+    seed(bandung_db, cli)
+    day, n = bandung_db.connect().execute(
+        "SELECT recorded_on, count(*) FROM pmks_case GROUP BY 1 HAVING count(*) < 5 "
+        "ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
+    assert 1 <= n <= 4
+    for who in (("--as", "planner"), ("--as", "dinas"), ()):
+        out = tmp_path / f"heat-{'-'.join(who) or 'default'}.pdf"
+        report = export(bandung_db, cli, out, "--layer", "heat", "--from", str(day),
+                        "--to", str(day), *who)
+        assert report["suppressed"] is (who != ("--as", "dinas"))
+        text = pdf_text(out)
+        assert "Tidak ada wilayah yang cukup padat" in text
+        assert warm(map_pixels(out, tmp_path)) == 0
+    # The same layer over all the cases does show the density: the filter made it empty.
+    out = tmp_path / "heat-all.pdf"
+    export(bandung_db, cli, out, "--layer", "heat", "--as", "planner")
+    assert warm(map_pixels(out, tmp_path)) > 500
+    assert points_read(bandung_db) == 0
+    # A planner's coverage: classes in order only (no population: a score would give a
+    # count back), as on its map; no --as is a planner's view too.
+    for who in (("--as", "planner"), ()):
+        out = tmp_path / f"coverage-{'-'.join(who) or 'default'}.pdf"
+        export(bandung_db, cli, out, "--layer", "coverage", *who)
+        text = pdf_text(out)
+        assert "kelas 1 dari 5 (terendah)" in text and "Tanpa data penduduk" in text
+        assert not re.search(r"\d\.\d\d–\d", text)
