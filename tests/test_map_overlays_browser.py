@@ -150,6 +150,37 @@ def test_a_filter_change_changes_the_counts_and_the_link(browser_page, users, ba
     assert total() == sum(db_counts(bandung_db).values())
 
 
+def test_a_link_starts_its_data_requests_early_and_once(browser_page, users, bandung_db):
+    """The page's first script (early.js) starts the requests of the overlays on and of
+    the kecamatan GeoJSON before Leaflet loads, with the link's filters; map.js uses those
+    answers: each URL is asked for once, and the choropleth drawn is the filter's."""
+    spread_cases(bandung_db)
+    link = (f"/map?area={KABUPATEN}&categories=KM&level=kecamatan&k=4"
+            "#11/-7.0500/107.6000/kecamatan,desa,choropleth")
+    login(browser_page, users["dinas"], link.split("#")[0])
+    page = browser_page.page
+    page.goto("about:blank")  # the link is a new page, not a hash change of this one
+    browser_page.requests.clear()
+    page.goto(browser_page.base_url + link)
+    browser_page.wait_for_layers("kecamatan", "desa")
+    wait_overlay(browser_page, "choropleth")
+    asked = [u for u in browser_page.requests if "/api/" in u]
+    overlay = [u for u in asked if "/api/map/choropleth.json" in u]
+    assert len(overlay) == 1, asked
+    assert "categories=KM" in overlay[0] and "level=kecamatan" in overlay[0] \
+        and "k=4" in overlay[0]
+    assert len([u for u in asked if "/api/layers/kecamatan.geojson" in u]) == 1, asked
+    # Both were the requests early.js started before Leaflet and map.js had loaded.
+    taken = page.evaluate("() => window.geomapEarly.taken")
+    assert sorted(u.split("?")[0] for u in taken) == ["/api/layers/kecamatan.geojson",
+                                                      "/api/map/choropleth.json"]
+    data = page.evaluate("() => window.geomap.state.overlays.choropleth.data")
+    assert data["level"] == "kecamatan" and data["filter"]["categories"] == "KM"
+    assert len(data["legend"]["entries"]) <= 4
+    # No overlay that is off was asked for.
+    assert not [u for u in asked if "/api/map/" in u and "choropleth" not in u], asked
+
+
 def test_clicking_a_painted_desa_shows_its_counts(browser_page, users, bandung_db):
     spread_cases(bandung_db)
     login(browser_page, users["dinas"], f"/map?area={KECAMATAN}")

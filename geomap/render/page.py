@@ -19,6 +19,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from geomap.config import PROJECT_ROOT
 from geomap.render.area import Area
 from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, Requires, links
 from geomap.render.strings import text
@@ -111,6 +112,31 @@ def panel_config(panel: OverlayPanel, static_url: Callable[[str], str], lang: st
                        for k in ("desa", "kecamatan")]}
 
 
+# The map page's first script, inlined at the top of <head>: it starts the requests of
+# the overlays on and the GeoJSON layers before Leaflet and the other scripts have loaded
+# (read its header). FILTER_DEFAULTS are map.js's FILTERS, which it needs to build the
+# same URLs.
+EARLY_JS = (PROJECT_ROOT / "server" / "static" / "geomap" / "early.js").read_text(
+    encoding="utf-8")
+FILTER_DEFAULTS = {"categories": "", "from": "", "to": "", "level": "desa",
+                   "method": "quantiles", "k": "5"}
+
+
+def early_requests(area: Area, lang: str, layers: list[tuple[Layer, LayerUrls]],
+                   panel: OverlayPanel | None) -> Element:
+    """``early.js`` inlined, after its config (``geomapEarlyConfig``)."""
+    config = {
+        "area": area.code, "lang": lang, "defaults": FILTER_DEFAULTS,
+        "layers": [{"name": layer.name, "url": urls.data} for layer, urls in layers
+                   if layer.output != "mvt"],
+        "overlays": [{"name": o.name, "url": url, "show": o.show, "filters": list(o.filters)}
+                     for o, url in (panel.overlays if panel else [])],
+    }
+    # Element's text is a Jinja template: raw, so no brace in the code or data is read.
+    return Element(f"{{% raw %}}<script>\nwindow.geomapEarlyConfig = "
+                   f"{htmlsafe_json_dumps(config)};\n{EARLY_JS}</script>{{% endraw %}}")
+
+
 OVERLAY_TEXTS = ("overlay.filters", "overlay.categories", "overlay.all", "overlay.from",
                  "overlay.to", "overlay.level", "overlay.method", "overlay.k", "overlay.reset",
                  "overlay.total", "overlay.rate", "overlay.loading",
@@ -127,6 +153,7 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
     icon = static_url("geomap/favicon.svg")
     figure.header.add_child(Element(f'<link rel="icon" type="image/svg+xml" href="{icon}">'),
                             name="icon")
+    figure.header.add_child(early_requests(area, lang, layers, panel), name="geomap_early")
     west, south, east, north = area.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=10,
                       tiles=None, control_scale=True, min_zoom=5, max_zoom=19)

@@ -69,8 +69,11 @@
     return node;
   }
 
+  // A request early.js started for the same URL when the page opened, else a new one.
   function fetchJson(url) {
-    return fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
+    var early = window.geomapEarly ? window.geomapEarly.take(url) : null;
+    return (early || fetch(url, {credentials: 'same-origin',
+                                 headers: {Accept: 'application/json'}}))
       .then(function (response) {
         if (!response.ok) { throw new Error(url + ': HTTP ' + response.status); }
         return response.json();
