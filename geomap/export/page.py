@@ -11,6 +11,7 @@ and one for portrait, so A4 and A3 give the same page at another size.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,10 @@ from geomap.export.source import LAYER_TITLES, MapData
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape width, height
 PNG_DPI = 200
 GRID_LABELS_IN = 0.4  # room left of a 3x3 legend for its axis labels, inches
-TITLE_CHARS = {True: 72, False: 48}  # a longer title is set smaller (landscape, portrait)
+# Characters across an A4 page (landscape, portrait): a longer title is set smaller, a
+# longer source line wrapped; A3 takes 1.41 times as many.
+TITLE_CHARS = {True: 72, False: 48}
+SOURCE_CHARS = {True: 210, False: 150}
 CMAP = "YlOrRd"
 HIDDEN_COLOUR = "#d9d9d9"
 EMPTY_COLOUR = "#f7f7f7"
@@ -260,8 +264,12 @@ def _legend(fig: Figure, box: list[float], data: MapData) -> None:
                     for note in overlay.notes(printed)]
     legend_ax = fig.add_axes([left, bottom, width, height])
     legend_ax.set_axis_off()
-    legend_ax.legend(handles=handles, title=title, loc="upper left", fontsize=7.5,
-                     title_fontsize=8, frameon=False, alignment="left")
+    # A long legend (twelve PSKS categories on a portrait page) is set smaller to fit its
+    # box: each entry takes 1.2 em a line and 0.5 em between entries, the title ~1.7 em.
+    ems = 1.7 + sum(1.2 * (h.get_label().count("\n") + 1) + 0.5 for h in handles)
+    size = max(5.0, min(7.5, height * fig.get_figheight() * 72 / ems))
+    legend_ax.legend(handles=handles, title=title, loc="upper left", fontsize=size,
+                     title_fontsize=min(8.0, size + 0.5), frameon=False, alignment="left")
 
 
 def _logo(fig: Figure, box: list[float], path: Path) -> None:
@@ -293,7 +301,7 @@ def render(data: MapData, spec: PageSpec, *, title: str | None = None,
     box = _LAYOUT[spec.landscape]
     fig = plt.figure(figsize=spec.size_inches())
     heading = title or spec.title or LAYER_TITLES[data.layer]
-    fits = TITLE_CHARS[spec.landscape]  # characters of 17 pt on the page's width
+    fits = TITLE_CHARS[spec.landscape] * PAPER_MM[spec.paper][1] / 210  # of 17 pt
     fig.text(0.03 if spec.landscape else 0.05, box["title_y"], heading,
              fontsize=max(10.0, min(17.0, 17.0 * fits / max(len(heading), 1))),
              fontweight="bold", va="center")
@@ -306,8 +314,9 @@ def render(data: MapData, spec: PageSpec, *, title: str | None = None,
                (frame[0], frame[2], frame[1], frame[3]))
     _legend(fig, box["legend"], data)
     fig.text(0.03 if spec.landscape else 0.05, box["source_y"],
-             source_line(data, spec.made_on or dt.date.today()), fontsize=6.5, color="#505050",
-             va="center")
+             textwrap.fill(source_line(data, spec.made_on or dt.date.today()),
+                           int(SOURCE_CHARS[spec.landscape] * PAPER_MM[spec.paper][1] / 210)),
+             fontsize=6.5, color="#505050", va="center")
     if spec.logo is not None:
         _logo(fig, box["logo"], spec.logo)
     return fig
