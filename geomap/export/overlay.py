@@ -156,16 +156,14 @@ def _draw_hatched(ax: Axes, layer: PrintLayer, kecamatan: gpd.GeoDataFrame,
         collection.set_linestyle((0, (4, 3)))
 
 
-def _draw_raster(ax: Axes, layer: PrintLayer, kecamatan: gpd.GeoDataFrame,
-                 polygons: Callable[..., Any]) -> None:
+def _draw_raster(ax: Axes, layer: PrintLayer) -> None:
     values, extent, vmax = layer.raster  # type: ignore[misc]
     shown = np.ma.masked_where(~np.isfinite(values) | (values <= 0), values)
     ax.imshow(shown, extent=extent, origin="upper", cmap=colormaps[DENSITY_CMAP], vmin=0,
               vmax=vmax, alpha=DENSITY_ALPHA, interpolation="nearest", zorder=1.5)
 
 
-def _draw_points(ax: Axes, layer: PrintLayer, kecamatan: gpd.GeoDataFrame,
-                 polygons: Callable[..., Any]) -> None:
+def _draw_points(ax: Axes, layer: PrintLayer) -> None:
     points = layer.points
     if points is None or not len(points):
         return
@@ -191,9 +189,9 @@ def draw(ax: Axes, layer: PrintLayer, kecamatan: gpd.GeoDataFrame,
     if layer.hatched:
         _draw_hatched(ax, layer, kecamatan, polygons)
     if layer.raster is not None:
-        _draw_raster(ax, layer, kecamatan, polygons)
+        _draw_raster(ax, layer)
     if layer.points is not None:
-        _draw_points(ax, layer, kecamatan, polygons)
+        _draw_points(ax, layer)
 
 
 def legend_handles(layer: PrintLayer) -> list:
