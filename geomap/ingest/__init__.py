@@ -51,8 +51,9 @@ Every way a case comes in (file upload, the one-case web form, the JSON API,
   and confirm inserts with ``ON CONFLICT DO NOTHING``.
 * :func:`template_xlsx` is the downloadable template (bytes) with dropdowns.
 * :func:`geomap.ingest.bulk.import_file` is ``geomap cases import``: a large CSV read,
-  checked and staged a piece at a time (bounded memory; duplicates still found across
-  the whole file) and confirmed, all in one transaction.
+  checked and stored a piece at a time (bounded memory; duplicates still found across
+  the whole file; the database stores one piece while Python checks the next), all in
+  one transaction.
 """
 
 from geomap.ingest.output import RejectedFile, neutralise

@@ -9,13 +9,14 @@ or an admin, may confirm or discard it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import psycopg
+import psycopg.sql
 from psycopg.types.json import Jsonb
 
 from geomap.ingest import textops
@@ -210,11 +211,29 @@ def new_upload(cur: psycopg.Cursor, user: Uploader, table: Table) -> int:
          area_limit(user))).fetchone()[0]
 
 
-def copy_staged(cur: psycopg.Cursor, cases: pd.DataFrame, upload_id: int) -> None:
-    """Append checked rows (:attr:`Checked.cases`) to the upload's staged rows."""
-    with cur.copy(f"COPY case_staging (upload_id, {', '.join(STAGING_COLUMNS)}) "
-                  "FROM STDIN WITH (FORMAT csv)") as copy:
-        for piece in _staging_csv(cases, upload_id):
+def copy_staged(cur: psycopg.Cursor, cases: pd.DataFrame, upload_id: int,
+                table: str = "case_staging") -> None:
+    """Append checked rows (:attr:`Checked.cases`) to the upload's staged rows (or to
+    ``table``, a table of the same columns)."""
+    copy_staging_text(cur, _staging_csv(cases, upload_id), table)
+
+
+def staging_text(cases: pd.DataFrame, upload_id: int) -> list[bytes]:
+    """What :func:`copy_staged` sends, made now and encoded (a large import makes the
+    next piece's text while a worker thread sends the previous one: a few large writes
+    need Python's lock only briefly, where the text piece by piece kept the COPY waiting
+    on the thread that checks)."""
+    return [piece.encode("utf-8") for piece in _staging_csv(cases, upload_id)]
+
+
+def copy_staging_text(cur: psycopg.Cursor, pieces: Iterable[str | bytes],
+                      table: str = "case_staging") -> None:
+    """COPY text from :func:`staging_text` into ``table`` (case_staging's columns)."""
+    query = psycopg.sql.SQL("COPY {} (upload_id, {}) FROM STDIN WITH (FORMAT csv)").format(
+        psycopg.sql.Identifier(table),
+        psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, STAGING_COLUMNS)))
+    with cur.copy(query) as copy:
+        for piece in pieces:
             copy.write(piece)
 
 
@@ -262,13 +281,29 @@ def confirm(conn: psycopg.Connection, upload_id: int, user: Uploader) -> Confirm
             raise UploadStateError("pratinjau hilang karena basis data dimulai ulang; unggah "
                                    "berkas lagi / the preview was lost when the database "
                                    "restarted; upload the file again")
-        inserted, people = conn.execute(sql("ingest/confirm"), {
-            "upload_id": upload_id, "user_id": user.id}).fetchone()
-        conn.execute("UPDATE case_upload SET status = 'confirmed', confirmed_at = now(), "
-                     "report = report || %s WHERE id = %s",
-                     (Jsonb({"inserted": inserted, "skipped": staged - inserted}), upload_id))
+        inserted, people = store_staged(conn, "case_staging", upload_id, user)
+        mark_confirmed(conn, upload_id, inserted, staged - inserted)
         conn.execute("DELETE FROM case_staging WHERE upload_id = %s", (upload_id,))
     return Confirmed(upload_id, inserted, staged - inserted, people)
+
+
+def store_staged(conn: psycopg.Connection, staged: str, upload_id: int,
+                 user: Uploader) -> tuple[int, int]:
+    """Insert the rows of ``upload_id`` in table ``staged`` (``case_staging``, or a
+    temporary table of the same columns) as cases and their personal data: (cases
+    inserted, person rows). Rows already stored are skipped (``ingest/confirm.sql``)."""
+    query = psycopg.sql.SQL(sql("ingest/confirm")).format(staged=psycopg.sql.Identifier(staged))
+    inserted, people = conn.execute(query, {"upload_id": upload_id,
+                                            "user_id": user.id}).fetchone()
+    return inserted, people
+
+
+def mark_confirmed(conn: psycopg.Connection, upload_id: int, inserted: int,
+                   skipped: int) -> None:
+    """The upload is confirmed: its status, time, and what its rows became."""
+    conn.execute("UPDATE case_upload SET status = 'confirmed', confirmed_at = now(), "
+                 "report = report || %s WHERE id = %s",
+                 (Jsonb({"inserted": inserted, "skipped": skipped}), upload_id))
 
 
 def discard(conn: psycopg.Connection, upload_id: int, user: Uploader) -> None:

@@ -199,13 +199,13 @@ def _fmt(values: np.ndarray) -> np.ndarray:
 def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
                 today: date | None = None,
                 connect: Callable[[], psycopg.Connection] | None = None,
-                staged_upload: int | None = None) -> Checked:
+                earlier: EarlierRows | None = None) -> Checked:
     """Check every row of ``table`` for ``user``; read the database, write nothing.
 
     ``connect`` (a function returning a new connection) lets the desa assignment of a
-    large table run on every core. ``staged_upload``: ``table`` is a piece of a file
-    whose earlier pieces are staged under that upload (same transaction), and a repeat
-    of one of their rows is a duplicate within the file.
+    large table run on every core. ``earlier``: ``table`` is a piece of a file whose
+    earlier pieces' accepted rows are in ``earlier``, and a repeat of one of them is a
+    duplicate within the file.
     """
     area = area_limit(user)
     today = today or today_in_indonesia()
@@ -339,7 +339,7 @@ def check_table(conn: psycopg.Connection, user: Uploader, table: Table, *,
     fingerprint = np.full(n, None, dtype=object)
     fingerprint[ok] = _fingerprints(category[ok], lon[ok], lat[ok], recorded[ok],
                                     nik_hash[ok], texts["name"][ok])
-    _duplicates(conn, errors, ok, fingerprint, nik_hash, category, status, staged_upload)
+    _duplicates(conn, errors, ok, fingerprint, nik_hash, category, status, earlier)
 
     accepted = ~errors.bad
 
@@ -391,9 +391,9 @@ def _fingerprints(category: np.ndarray, lon: np.ndarray, lat: np.ndarray, day: n
 
 def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
                 fingerprint: np.ndarray, nik_hash: np.ndarray, category: np.ndarray,
-                status: np.ndarray, staged_upload: int | None) -> None:
+                status: np.ndarray, earlier_rows: EarlierRows | None) -> None:
     """Mark repeats: the same fingerprint, or the same NIK and category while open; with
-    ``staged_upload``, also of the rows staged from earlier pieces of that upload."""
+    ``earlier_rows``, also of the accepted rows of the file's earlier pieces."""
     at = np.flatnonzero(ok)
     if not len(at):
         return
@@ -420,9 +420,9 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
     errors.add(mask & np.isin(np.arange(len(mask)), at[person_again]), "nik", "duplicate", why)
 
     rest = at[~same]
-    if len(rest) and staged_upload is not None:
-        rest = _staged_repeats(conn, errors, rest, staged_upload,
-                               _packed(rest, fingerprint, nik_hash, category, status))
+    if len(rest) and earlier_rows is not None:
+        rest = _earlier_repeats(errors, rest, earlier_rows, fingerprint, nik_hash, category,
+                                status)
     if not len(rest):
         return
     with conn.transaction():
@@ -453,30 +453,109 @@ def _packed(at: np.ndarray, fingerprint: np.ndarray, nik_hash: np.ndarray,
             "cat": ",".join(category[at]), "flags": flags.tobytes()}
 
 
-def _staged_repeats(conn: psycopg.Connection, errors: _Errors, rest: np.ndarray,
-                    upload_id: int, packed: dict) -> np.ndarray:
-    """Mark the rows of ``rest`` that repeat a row staged from an earlier piece of the
-    same file (a large import checked piece by piece); the rows left to check."""
-    with conn.transaction():
-        conn.execute(NO_JIT)
-        conn.execute(NO_NESTLOOP)
-        hits = conn.execute(sql("ingest/staged_repeats"),
-                            {**packed, "upload_id": upload_id}).fetchall()
-        # SET LOCAL outlives this savepoint inside an import's transaction: the next
-        # queries (desa assignment, existing.sql) want their index nested loops back.
-        conn.execute("RESET enable_nestloop")
-    if not hits:
+def _prefix(keys: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each fixed-width key as an unsigned integer (same order)."""
+    raw = np.frombuffer(keys.tobytes(), dtype=np.uint8).reshape(len(keys), keys.itemsize)
+    return np.ascontiguousarray(raw[:, :8]).view(">u8").ravel()
+
+
+def _person_keys(nik_hash: np.ndarray, category: np.ndarray) -> np.ndarray:
+    """(NIK hash, category) as one 40-byte key a row (numpy ``S40``): the open-case rule's
+    key, comparable and sortable in C."""
+    keys = np.zeros(len(nik_hash), dtype=[("nik", "S32"), ("cat", "S8")])
+    if len(nik_hash):
+        keys["nik"] = np.frombuffer(b"".join(nik_hash), dtype="S32")
+        keys["cat"] = np.asarray(category, dtype="S8")
+    return keys.view("S40")
+
+
+class EarlierRows:
+    """The accepted rows of the pieces of a file checked so far (``geomap cases import``):
+    each one's fingerprint and, when open with a NIK, its (NIK hash, category), with its
+    row number in the file. A later piece's row with the same fingerprint, or open with
+    the same person and category, is a duplicate of that row.
+
+    Kept as one sorted numpy byte array per piece (32 or 40 bytes a row, about 70 MB for
+    a million rows) and searched in C: the earlier rows are not read back from the
+    database once per piece (that query grew with every piece, ~12 s of a million-row
+    import), and the import's connection stays free to store the previous piece meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._fingerprints: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._people: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    @staticmethod
+    def _sorted(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                             np.ndarray]:
+        order = np.lexsort((keys, _prefix(keys)))
+        keys = keys[order]
+        return _prefix(keys), keys, np.asarray(rows, dtype=np.int64)[order]
+
+    def add(self, cases: pd.DataFrame) -> None:
+        """Remember a piece's accepted rows (:attr:`Checked.cases`)."""
+        if not len(cases):
+            return
+        rows = cases["row_no"].to_numpy(dtype=np.int64)
+        fingerprints = np.frombuffer(b"".join(cases["fingerprint"]), dtype="S32")
+        self._fingerprints.append(self._sorted(fingerprints, rows))
+        nik_hash = cases["nik_hmac"].to_numpy(dtype=object)
+        open_nik = pd.notna(nik_hash) & (cases["status"].to_numpy(dtype=object) != "selesai")
+        if open_nik.any():
+            keys = _person_keys(nik_hash[open_nik],
+                                cases["category_code"].to_numpy(dtype=object)[open_nik])
+            self._people.append(self._sorted(keys, rows[open_nik]))
+
+    @staticmethod
+    def _first(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+               keys: np.ndarray) -> np.ndarray:
+        """Per key, the row number of the earliest earlier row with that key (0: none).
+
+        Searched on the keys' first 8 bytes as integers (numpy searches fixed-width
+        bytes ten times slower); every key with the same first 8 bytes is then
+        compared whole, so the answer is exact."""
+        found = np.zeros(len(keys), dtype=np.int64)
+        prefix = _prefix(keys)
+        for known_prefix, known, rows in parts:
+            low = np.searchsorted(known_prefix, prefix, side="left")
+            high = np.searchsorted(known_prefix, prefix, side="right")
+            for step in range(int((high - low).max(initial=0))):
+                at = low + step
+                near = np.flatnonzero(at < high)
+                same = near[known[at[near]] == keys[near]]
+                row = rows[at[same]]
+                better = (found[same] == 0) | (row < found[same])
+                found[same[better]] = row[better]
+        return found
+
+    def same_row(self, fingerprints: np.ndarray) -> np.ndarray:
+        return self._first(self._fingerprints, fingerprints)
+
+    def same_person(self, keys: np.ndarray) -> np.ndarray:
+        return self._first(self._people, keys)
+
+
+def _earlier_repeats(errors: _Errors, rest: np.ndarray, earlier_rows: EarlierRows,
+                     fingerprint: np.ndarray, nik_hash: np.ndarray, category: np.ndarray,
+                     status: np.ndarray) -> np.ndarray:
+    """Mark the rows of ``rest`` that repeat an accepted row of an earlier piece of the
+    same file (the same fingerprint first, as within a piece); the rows left to check."""
+    same_row = earlier_rows.same_row(np.frombuffer(b"".join(fingerprint[rest]), dtype="S32"))
+    open_nik = pd.notna(nik_hash[rest]) & (status[rest] != "selesai")
+    same_person = np.zeros(len(rest), dtype=np.int64)
+    if open_nik.any():
+        same_person[open_nik] = earlier_rows.same_person(
+            _person_keys(nik_hash[rest][open_nik], category[rest][open_nik]))
+    by_fingerprint = same_row > 0
+    hit = by_fingerprint | (same_person > 0)
+    if not hit.any():
         return rest
-    position = np.array([h[0] for h in hits], dtype=np.int64) - 1
-    earlier = [h[1] for h in hits]
-    by_fingerprint = np.array([h[2] == "fingerprint" for h in hits])
+    first = np.where(by_fingerprint, same_row, same_person)
     why = np.full(len(errors.table), "", dtype=object)
-    why[rest[position]] = [reason("duplicate", f"sama dengan baris {e}", f"same as row {e}")
-                           for e in earlier]
-    for mask, column in ((by_fingerprint, "category"), (~by_fingerprint, "nik")):
+    why[rest[hit]] = [reason("duplicate", f"sama dengan baris {e}", f"same as row {e}")
+                      for e in first[hit]]
+    for mask, column in ((hit & by_fingerprint, "category"), (hit & ~by_fingerprint, "nik")):
         marked = np.zeros(len(errors.table), dtype=bool)
-        marked[rest[position[mask]]] = True
+        marked[rest[mask]] = True
         errors.add(marked, column, "duplicate", why)
-    keep = np.ones(len(rest), dtype=bool)
-    keep[position] = False
-    return rest[keep]
+    return rest[~hit]

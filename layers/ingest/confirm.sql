@@ -1,4 +1,6 @@
 -- Store the staged rows of one upload as cases, with their personal data apart.
+-- {staged} is case_staging (a confirmed preview) or the temporary table one piece of a
+-- large import is copied into (geomap.ingest.bulk): the same columns.
 -- ON CONFLICT DO NOTHING (no target: every unique constraint) lets the UNIQUE
 -- fingerprint and the one-open-case-per-person index settle re-uploads and two
 -- confirms racing over overlapping files: a row already there is skipped, never
@@ -11,7 +13,7 @@ WITH ins AS (
            s.snapped, s.recorded_on, s.status, s.sex, s.age_group, s.household_size, s.notes,
            s.nik_hmac, s.fingerprint, s.upload_id, %(user_id)s,
            CASE WHEN s.status = 'selesai' THEN now() END
-      FROM case_staging s
+      FROM {staged} s
      WHERE s.upload_id = %(upload_id)s
      ORDER BY s.desa_code, s.row_no  -- neighbours together: index pages stay in cache
     ON CONFLICT DO NOTHING
@@ -20,7 +22,7 @@ WITH ins AS (
     INSERT INTO case_person (case_id, name, nik, address, phone)
     SELECT ins.id, s.name, s.nik, s.address, s.phone
       FROM ins
-      JOIN case_staging s ON s.upload_id = %(upload_id)s AND s.fingerprint = ins.fingerprint
+      JOIN {staged} s ON s.upload_id = %(upload_id)s AND s.fingerprint = ins.fingerprint
      WHERE num_nonnulls(s.name, s.nik, s.address, s.phone) > 0
     RETURNING case_id
 )
