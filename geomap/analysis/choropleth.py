@@ -9,6 +9,7 @@ a colour nor a class boundary narrows a "<5" down.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,9 +70,14 @@ def choropleth(table: CountTable, level: Level = "desa", method: Method = "quant
 def category_labels(table: CountTable, level: Level) -> dict[str, list[tuple[str, str]]]:
     """Per unit, its non-zero categories as (category, label) for the popup."""
     cats = table.categories[table.categories["level"] == level]
-    # .tolist() first: iterating pandas columns item by item costs seconds for a province.
-    pairs = list(zip(cats["category"].tolist(), cats["label"].tolist(), strict=True))
-    out: dict[str, list[tuple[str, str]]] = {}
-    for code, pair in zip(cats["code"].tolist(), pairs, strict=True):
-        out.setdefault(code, []).append(pair)
-    return out
+    if cats.empty:
+        return {}
+    # Grouped by one stable sort and slices, not a dict lookup per row: a province has
+    # 40,000 pairs (iterating pandas columns item by item cost seconds).
+    codes = cats["code"].to_numpy(object)
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    pairs = list(zip(cats["category"].to_numpy(object)[order].tolist(),
+                     cats["label"].to_numpy(object)[order].tolist(), strict=True))
+    cuts = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), len(codes)]
+    return {codes[a]: pairs[a:b] for a, b in itertools.pairwise(cuts)}
