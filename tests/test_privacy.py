@@ -142,13 +142,10 @@ def test_count_tables_for_planners_are_safe(data) -> None:
     assert (small["label"] == "<5").all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: interval reasoning misses a pin that two '<5' totals give together "
-    "(col 1 = row 0 + row 3, and row 0 + row 3 = 8 - 5); a linear-programming audit of "
-    "such groups is the fix, see bench/README.md 'Suppression'"))
 def test_two_small_totals_together_pin_a_third() -> None:
     """Found by the crosstab property test: a 4 x 4 table whose col-1 total (3) is the sum
-    of two "<5" row totals that the grand total fixes. Kept so the gap stays visible."""
+    of two "<5" row totals that the grand total fixes. Interval reasoning alone misses it;
+    the linear-programming audit (``privacy_lp``) catches it."""
     grid = np.array([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 1, 4], [0, 1, 0, 0]])
     values = np.concatenate([grid.ravel(), grid.sum(1), grid.sum(0), [grid.sum()]])
     idx = np.arange(16).reshape(4, 4)

@@ -4,21 +4,30 @@ Primary suppression: a count from 1 to ``threshold - 1`` is shown as "<5"
 (zero stays 0: it names nobody). Complementary suppression: a published table
 also shows totals (a kecamatan's count is the sum of its desa, a desa's count
 the sum of its categories), so one hidden cell among shown siblings is the
-total minus the rest. We audit the table the way an attacker would, by
-interval reasoning over every published equation ``total = sum(parts)``:
+total minus the rest. The attacker knows every published sum ``total = sum(parts)``,
+that a shown cell is exact, that a "<5" cell lies in [1, threshold-1], and (most
+favourable to them) that a complementary cell ("*") is at least ``threshold``
+unless it is a last-resort zero or small count.
 
-* a shown cell is known exactly; a "<5" cell lies in [1, threshold-1];
-* a complementary cell is hidden ("*"); we grant the attacker that it is at
-  least ``threshold`` (it is, unless it is a last-resort zero), which is the
-  knowledge most favourable to them;
-* each equation tightens its members' bounds (a part is at least the total's
-  low bound minus the other parts' high bounds, and so on), repeated to a
-  fixpoint across all equations, so chains of totals are followed too.
+Two audits, a fast one that steers and an exact one that decides:
 
-A hidden cell whose bounds close to one integer is pinned: we then hide the
-smallest shown non-zero sibling in an equation that pins it (failing that the
-equation's total, then its parts) and audit again, until nothing hidden is
-pinned. The tests check the result with a linear programme as well.
+1. Interval reasoning: each equation tightens its members' bounds (a part is at
+   least the total's low bound minus the other parts' high bounds, and so on),
+   repeated to a fixpoint. A hidden cell whose bounds close to one integer is
+   pinned, and the audit also says *which* equations pin it: we hide the cheapest
+   shown cell of such an equation that loosens the binding bound by at least one
+   (hiding a sibling removes a part's lower bound, hiding the total its upper
+   bound), not any sibling in any of its sums. Hiding in sums that do not pin the
+   cell cascaded until every kecamatan total of a kabupaten was "*".
+2. Linear programming (``privacy_lp``): interval reasoning misses pins that two
+   or more sums give only together (two "<5" totals adding up to a third). Every
+   hidden cell must keep two possible integers over the polytope of tables
+   consistent with what is published; the few it pins get a complement and both
+   audits run again.
+
+``cost`` orders the complements (default: the count itself, so small cells are
+hidden first); ``counts`` makes totals dearer than category cells so the
+choropleths keep their numbers.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import numpy as np
 SHOWN, SMALL, HIDDEN = 0, 1, 2  # cell status
 DEFAULT_THRESHOLD = 5
 _MAX_ROUNDS = 10_000
+_EPS = 1e-9
 
 
 def suppress_below() -> int:
@@ -116,82 +126,187 @@ def _initial_bounds(values: np.ndarray, status: np.ndarray,
     return lo, hi
 
 
+def _infer(lo: np.ndarray, hi: np.ndarray, eqs: Equations
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What each equation alone says of its members, given everyone's bounds: the low and
+    high bound of each part (from the total and the other parts), then of each total (from
+    its parts)."""
+    n_eq = len(eqs.total)
+    plo, phi = lo[eqs.member], hi[eqs.member]
+    finite = np.isfinite(phi)
+    sum_lo = np.bincount(eqs.member_eq, plo, minlength=n_eq)
+    sum_hi_finite = np.bincount(eqs.member_eq, np.where(finite, phi, 0.0), minlength=n_eq)
+    n_inf = np.bincount(eqs.member_eq, ~finite, minlength=n_eq)
+    sum_hi = np.where(n_inf > 0, np.inf, sum_hi_finite)
+    tlo, thi = lo[eqs.total][eqs.member_eq], hi[eqs.total][eqs.member_eq]
+    others_lo = sum_lo[eqs.member_eq] - plo
+    others_inf = n_inf[eqs.member_eq] - (~finite)
+    others_hi = np.where(others_inf > 0, np.inf,
+                         sum_hi_finite[eqs.member_eq] - np.where(finite, phi, 0.0))
+    part_hi = thi - others_lo
+    with np.errstate(invalid="ignore"):
+        part_lo = np.where(np.isinf(others_hi), -np.inf, tlo - others_hi)
+    return part_lo, part_hi, sum_lo, sum_hi
+
+
 def bounds(values: np.ndarray, status: np.ndarray, eqs: Equations,
            threshold: int) -> tuple[np.ndarray, np.ndarray]:
     """What an attacker can infer about each cell: low and high bounds, at the fixpoint."""
     lo, hi = _initial_bounds(values, status, threshold)
-    n_eq = len(eqs.total)
-    if n_eq == 0:
+    if len(eqs.total) == 0:
         return lo, hi
     for _ in range(1000):
         before = (lo.copy(), hi.copy())
-        plo, phi = lo[eqs.member], hi[eqs.member]
-        sum_lo = np.bincount(eqs.member_eq, plo, minlength=n_eq)
-        finite = np.isfinite(phi)
-        sum_hi_finite = np.bincount(eqs.member_eq, np.where(finite, phi, 0.0), minlength=n_eq)
-        n_inf = np.bincount(eqs.member_eq, ~finite, minlength=n_eq)
-        sum_hi = np.where(n_inf > 0, np.inf, sum_hi_finite)
-        # The total from its parts.
-        eqs.into_totals.maximum(lo, sum_lo)
-        eqs.into_totals.minimum(hi, sum_hi)
-        # Each part from the total and the other parts.
-        tlo, thi = lo[eqs.total][eqs.member_eq], hi[eqs.total][eqs.member_eq]
-        others_lo = sum_lo[eqs.member_eq] - plo
-        others_inf = n_inf[eqs.member_eq] - (~finite)
-        others_hi = np.where(others_inf > 0, np.inf,
-                             sum_hi_finite[eqs.member_eq] - np.where(finite, phi, 0.0))
-        eqs.into_members.minimum(hi, thi - others_lo)
-        with np.errstate(invalid="ignore"):
-            part_lo = np.where(np.isinf(others_hi), -np.inf, tlo - others_hi)
+        part_lo, part_hi, total_lo, total_hi = _infer(lo, hi, eqs)
+        eqs.into_totals.maximum(lo, total_lo)
+        eqs.into_totals.minimum(hi, total_hi)
+        eqs.into_members.minimum(hi, part_hi)
         eqs.into_members.maximum(lo, part_lo)
         if np.array_equal(lo, before[0]) and np.array_equal(hi, before[1]):
             break
     return lo, hi
 
 
+def _closed(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    return np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1
+
+
 def pinned(values: np.ndarray, status: np.ndarray, eqs: Equations,
            threshold: int) -> np.ndarray:
     """Hidden cells whose bounds leave a single integer: recoverable by subtraction."""
     lo, hi = bounds(values, status, eqs, threshold)
-    return (status != SHOWN) & (np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1)
+    return (status != SHOWN) & _closed(lo, hi)
 
 
-def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None) -> np.ndarray:
-    """The status of every cell (SHOWN, SMALL "<5", HIDDEN "*") so no hidden cell is pinned."""
+@dataclass(frozen=True)
+class _Links:
+    """Who is in which equation, both ways, for choosing complements."""
+
+    parts_of: list[np.ndarray]  # equation -> its part cells
+    eqs_of: list[np.ndarray]  # cell -> equations it is in (as part or total)
+    memberships_of: list[np.ndarray]  # cell -> its membership rows (parts first, then totals)
+    membership_eq: np.ndarray  # membership row -> its equation
+    membership_cell: np.ndarray  # membership row -> its cell
+    membership_is_total: np.ndarray  # membership row -> is the cell the equation's total
+
+    @classmethod
+    def build(cls, eqs: Equations, n: int) -> _Links:
+        cells = np.concatenate([eqs.member, eqs.total])
+        in_eq = np.concatenate([eqs.member_eq, np.arange(len(eqs.total))])
+        is_total = np.r_[np.zeros(len(eqs.member), bool), np.ones(len(eqs.total), bool)]
+        return cls(_index(eqs.member_eq, eqs.member, len(eqs.total)),
+                   _index(cells, in_eq, n), _index(cells, np.arange(len(cells)), n),
+                   in_eq, cells, is_total)
+
+
+def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None,
+             cost: np.ndarray | None = None, block: np.ndarray | None = None) -> np.ndarray:
+    """The status of every cell (SHOWN, SMALL "<5", HIDDEN "*") so no hidden cell is pinned,
+    by interval reasoning or by linear programming. ``cost`` orders the complements;
+    ``block`` groups cells that mostly move together (see ``privacy_lp.pinned``)."""
+    from geomap.analysis import privacy_lp
+
     threshold = suppress_below() if threshold is None else threshold
     values = np.asarray(values, dtype=np.int64)
     status = np.where((values >= 1) & (values < threshold), SMALL, SHOWN).astype(np.int8)
-    if threshold <= 1:
+    if threshold <= 1 or len(eqs.total) == 0:
         return status
-    # Which equations each cell is in, as a part or as the total.
-    cell_eqs_part = _index(eqs.member, eqs.member_eq, len(values))
-    cell_eqs_total = _index(eqs.total, np.arange(len(eqs.total)), len(values))
-    parts_of = _index(eqs.member_eq, eqs.member, len(eqs.total))
+    cost = values.astype(np.float64) if cost is None else np.asarray(cost, np.float64)
+    # A zero hidden as "*" looks like a count: the dearest complement there is.
+    cost = np.where(values > 0, cost, cost.max(initial=0.0) + 1.0)
+    links = _Links.build(eqs, len(values))
+    proven = np.zeros(len(values), bool)  # by the programme, for good (see privacy_lp)
     for _ in range(_MAX_ROUNDS):
-        stuck = np.flatnonzero(pinned(values, status, eqs, threshold))
+        _settle(values, status, eqs, threshold, cost, links)
+        stuck = privacy_lp.pinned(values, status, eqs, threshold, block, proven)
         if len(stuck) == 0:
             return status
-        # One fix per equation and round: a fix may already free the other pinned cells
-        # of the equations it touches, so they wait for the next audit.
-        # Shown cells are hidden first; only when none can help does a "<5" cell become
-        # "*" (a round where nothing shown is left around any pinned cell).
-        for last_resort in (False, True):
-            touched: set[int] = set()
-            for cell in stuck:
-                mine = {*cell_eqs_part[cell].tolist(), *cell_eqs_total[cell].tolist()}
-                if mine & touched:
-                    continue
-                pick = _complement(cell, values, status, eqs, cell_eqs_part, cell_eqs_total,
-                                   parts_of, last_resort)
+        touched: set[int] = set()
+        for cell in stuck.tolist():
+            if touched.intersection(links.eqs_of[cell].tolist()):
+                continue  # a complement just chosen may already free it
+            pick = _complement(cell, values, status, eqs, links, cost)
+            if status[pick] == SMALL and touched:
+                continue  # "<5" to "*" only when no shown cell helped this round
+            status[pick] = HIDDEN
+            touched.update(links.eqs_of[cell].tolist(), links.eqs_of[pick].tolist())
+    raise RuntimeError("penekanan tidak konvergen / suppression did not converge")
+
+
+def _settle(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: int,
+            cost: np.ndarray, links: _Links) -> None:
+    """Hide complements until interval reasoning pins nothing, in rounds of one fix per
+    equation (a fix loosens every cell of the equations it is in, so their other pinned
+    cells wait for the next audit)."""
+    cells = links.membership_cell
+    for _ in range(_MAX_ROUNDS):
+        lo, hi = bounds(values, status, eqs, threshold)
+        stuck = (status != SHOWN) & _closed(lo, hi)
+        if not stuck.any():
+            return
+        part_lo, part_hi, total_lo, total_hi = _infer(lo, hi, eqs)
+        m_lo, m_hi = np.r_[part_lo, total_lo], np.r_[part_hi, total_hi]
+        ilo, ihi = _initial_bounds(values, status, threshold)
+        # The memberships whose equation sets a pinned cell's binding low or high bound.
+        binds_lo = stuck[cells] & (m_lo >= lo[cells] - _EPS) & (lo[cells] > ilo[cells] + _EPS)
+        binds_hi = stuck[cells] & (m_hi <= hi[cells] + _EPS) & (hi[cells] < ihi[cells] - _EPS)
+        # A cell pinned only through another pinned cell (a desa equal to its one category,
+        # a kecamatan whose sibling is pinned) is freed with it. So the cheapest fixes go
+        # first, each blocking the other fixes in its equations until the next audit, and
+        # cells are hidden further out only in a round where nothing could be loosened.
+        for fallback in (False, True):
+            plans = []
+            for cell in np.flatnonzero(stuck).tolist():
+                mine = links.memberships_of[cell]
+                mine = mine[binds_lo[mine] | binds_hi[mine]]
+                binding = links.membership_eq[mine]
+                pick = _loosener(cell, mine, binds_lo, binds_hi, values, status, eqs, links,
+                                 cost, threshold)
+                if pick is None and fallback:
+                    pick = _complement(cell, values, status, eqs, links, cost, within=binding)
                 if pick is not None:
-                    status[pick] = HIDDEN
-                    touched |= mine | {*cell_eqs_part[pick].tolist(),
-                                       *cell_eqs_total[pick].tolist()}
+                    plans.append((cost[pick], cell, pick, binding))
+            touched: set[int] = set()
+            for _, _cell, pick, binding in sorted(plans, key=lambda plan: plan[:2]):
+                if status[pick] == HIDDEN or touched.intersection(binding.tolist()):
+                    continue
+                status[pick] = HIDDEN
+                touched.update(binding.tolist(), links.eqs_of[pick].tolist())
             if touched:
                 break
-        if not touched:
-            break
     raise RuntimeError("penekanan tidak konvergen / suppression did not converge")
+
+
+def _loosener(cell: int, memberships: np.ndarray, binds_lo: np.ndarray,
+              binds_hi: np.ndarray, values: np.ndarray, status: np.ndarray, eqs: Equations,
+              links: _Links, cost: np.ndarray, threshold: int) -> int | None:
+    """The cheapest shown cell whose hiding loosens a binding bound of ``cell`` by at least
+    one. Hidden, a shown cell becomes [threshold, inf) (or [0, inf) for a zero): its high
+    bound is gone, its low bound drops by ``value - threshold``. So a part's low bound
+    (total minus the others' highs) goes with any sibling, or drops with a total above
+    ``threshold``; a part's high bound (total minus the others' lows) goes with the total,
+    or drops with a sibling above ``threshold``; and the reverse for a total."""
+    kill: list[np.ndarray] = []  # hiding any of these removes the bound
+    drop: list[np.ndarray] = []  # hiding these lowers it by value - threshold
+    for m in memberships.tolist():
+        e = int(links.membership_eq[m])
+        parts, total = links.parts_of[e], eqs.total[e:e + 1]
+        if links.membership_is_total[m]:
+            (kill if binds_hi[m] else drop).append(parts)
+        else:
+            siblings = parts[parts != cell]
+            if binds_lo[m]:
+                kill.append(siblings)
+                drop.append(total)
+            if binds_hi[m]:
+                kill.append(total)
+                drop.append(siblings)
+    lowered = np.concatenate(drop) if drop else np.empty(0, np.int64)
+    pool = np.concatenate([*kill, lowered[values[lowered] > threshold]])
+    pool = pool[(status[pool] == SHOWN) & (pool != cell)]
+    if len(pool) == 0:
+        return None
+    return int(pool[np.argmin(cost[pool])])
 
 
 def _index(keys: np.ndarray, values: np.ndarray, n: int) -> list[np.ndarray]:
@@ -201,33 +316,31 @@ def _index(keys: np.ndarray, values: np.ndarray, n: int) -> list[np.ndarray]:
 
 
 def _complement(cell: int, values: np.ndarray, status: np.ndarray, eqs: Equations,
-                cell_eqs_part: list[np.ndarray], cell_eqs_total: list[np.ndarray],
-                parts_of: list[np.ndarray], last_resort: bool = False) -> int | None:
-    """The cell to hide next for a pinned ``cell``: the smallest shown non-zero sibling,
-    else a shown total over it, else a shown part under it, else a shown zero, else a
-    "<5" cell among those, else ``cell`` itself."""
-    tiers: list[np.ndarray] = []
-    siblings = [parts_of[e] for e in cell_eqs_part[cell]]
-    tiers.append(np.concatenate(siblings) if siblings else np.empty(0, np.int64))
-    tiers.append(eqs.total[cell_eqs_part[cell]])
-    below = [parts_of[e] for e in cell_eqs_total[cell]]
-    tiers.append(np.concatenate(below) if below else np.empty(0, np.int64))
-    for nonzero in (True, False):
-        for tier in tiers:
-            ok = tier[(status[tier] == SHOWN) & (tier != cell)]
-            ok = ok[values[ok] > 0] if nonzero else ok
-            if len(ok):
-                return int(ok[np.argmin(values[ok])])
-    if not last_resort:
-        return None
-    # Nothing shown is left around it (a small area where every count is "<5"): a "<5"
-    # neighbour becomes "*", which also drops the attacker's lower bound of 1, and as a
-    # last resort the pinned cell itself.
-    for tier in (*tiers, np.array([cell])):
-        ok = tier[status[tier] == SMALL]
-        if len(ok):
-            return int(ok[np.argmin(values[ok])])
-    return None
+                links: _Links, cost: np.ndarray, within: np.ndarray | None = None) -> int:
+    """The cell to hide when no single bound can be loosened (a pin of several sums, found
+    by the linear programme, or sums with nothing shown left): the cheapest shown cell in
+    an equation of ``cell`` (those in ``within`` first), else a "<5" one, which also drops
+    the attacker's lower bound of 1; else the same one sum further out, and so on; else
+    ``cell`` itself. Each call hides one more cell, so the rounds end."""
+    frontier = links.eqs_of[cell] if within is None or len(within) == 0 else within
+    seen = np.zeros(len(eqs.total), bool)
+    while len(frontier):
+        seen[frontier] = True
+        members = np.concatenate([*(links.parts_of[e] for e in frontier.tolist()),
+                                  eqs.total[frontier]])
+        for wanted in (SHOWN, SMALL):
+            pool = members[(status[members] == wanted) & (members != cell)]
+            if len(pool):
+                return int(pool[np.argmin(cost[pool])])
+        if within is not None and len(within) and frontier is within:
+            frontier = links.eqs_of[cell][~seen[links.eqs_of[cell]]]
+            if len(frontier):
+                continue
+        linked = np.unique(np.concatenate([links.eqs_of[m] for m in np.unique(members)]))
+        frontier = linked[~seen[linked]]
+    if status[cell] != HIDDEN:
+        return cell
+    raise RuntimeError("tidak ada sel yang bisa disembunyikan lagi / nothing left to hide")
 
 
 def labels(values: np.ndarray, status: np.ndarray, threshold: int | None = None) -> list[str]:
