@@ -202,3 +202,32 @@ def test_a_planner_cannot_read_a_kecamatan_count_back_from_the_scores(demo, user
         assert abs(residents["units"][desa]["value"] - capacity / population) < 1e-4
     check_classes(residents)
     assert overlay(dinas, "coverage", area="32.04", psks="TKSK")["demand"] == "cases"
+
+
+def test_coverage_and_gap_are_kept_until_cases_or_resources_change(demo, users, login_as):
+    """Coverage and Gap answers are kept (``X-Geomap-Cache``) under the data stamps of the
+    cases and of the resources: a new default radius (the office's setting, through the
+    same function as ``geomap resources set-radius``) makes both new and right."""
+    from geomap.resources.store import set_radius
+
+    client = login_as(users["dinas"])
+
+    def get(name: str):
+        response = client.get(f"/api/map/{name}.json", query_string={"area": "32.04",
+                                                                     "psks": "LKS"})
+        assert response.status_code == 200
+        return response
+
+    first = {name: get(name) for name in ("coverage", "gap")}
+    assert all(r.headers["X-Geomap-Cache"] == "miss" for r in first.values())
+    again = {name: get(name) for name in ("coverage", "gap")}
+    assert all(r.headers["X-Geomap-Cache"] == "hit" for r in again.values())
+    assert all(again[n].data == first[n].data for n in again)
+    with demo.connect() as conn:
+        set_radius(conn, "LKS", 0.5, every_resource=True)
+        cases, in_reach = conn.execute(IN_REACH, {"cats": ["LKS"]}).fetchone()
+    after = {name: get(name) for name in ("coverage", "gap")}
+    assert all(r.headers["X-Geomap-Cache"] == "miss" for r in after.values())
+    body = after["coverage"].get_json()
+    assert abs(body["share_in_reach"] - in_reach / cases) < 1e-9
+    assert body["share_in_reach"] < first["coverage"].get_json()["share_in_reach"]

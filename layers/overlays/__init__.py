@@ -99,6 +99,9 @@ class Overlay:
     # the query): the endpoint may keep it until those change (layers/overlays/stamp.sql).
     # Never for an overlay whose every read must be audited.
     cacheable: bool = False
+    # A cacheable answer that also depends on the PSKS resources and the office's radii
+    # (Coverage, Gap): kept until those change too (layers/overlays/resource_stamp.sql).
+    uses_resources: bool = False
 
     def __post_init__(self) -> None:
         unknown = self.roles - EVERYONE

@@ -109,6 +109,8 @@ def build(query: OverlayQuery) -> dict[str, Any]:
 
 OVERLAY = Overlay(
     name="gap",
+    cacheable=True,  # aggregates only; kept until the cases or the resources change
+    uses_resources=True,
     title=TITLE,
     roles=LOGGED_IN,
     kind="units",
