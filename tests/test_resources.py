@@ -177,6 +177,18 @@ def test_xlsx_and_geojson_with_english_headers(cli, registry, tmp_path):
     assert got == {"KT Baleendah": 1.5, "KT Sangkanhurip": 2.0, "PT Teh Malabar (CSR)": 10.0}
 
 
+def test_a_file_with_no_known_category_is_reported_not_a_crash(cli, registry, tmp_path):
+    """No known category at all: the codes are still text (once float64 NaN, which the
+    fingerprint could not fill with "": a Pandas4Warning, an error in pandas 4)."""
+    rows = [BAD["unknown_category"], BAD["missing_category"]]
+    done = cli(registry, "resources", "import", str(_csv(tmp_path, rows)), "--json",
+               env={"PYTHONWARNINGS": "error::DeprecationWarning"})
+    assert done.code == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["accepted"] == 0
+    assert {e["code"] for e in report["errors"]} == {"unknown_category", "missing_category"}
+
+
 def test_area_option_refuses_points_outside_it(cli, registry, tmp_path):
     report = _import(cli, registry, _csv(tmp_path, GOOD), "--area", "32.04.32")
     assert report["accepted"] == 1

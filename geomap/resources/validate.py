@@ -98,7 +98,9 @@ def _categories(raw: pd.Series, report: _Report) -> pd.Series:
     """Official PSKS codes; unknown ones reported with the nearest official name."""
     unique = raw.unique()  # a few distinct spellings, whatever the number of rows
     found = {v: taxonomy.find(taxonomy.psks(), v) for v in unique if v}
-    code = raw.map({v: m.category.code for v, m in found.items() if m.category})
+    # As text even when no value is known: mapped through an empty table it would be
+    # float64 NaN, which cannot take the "" the fingerprint fills in (Pandas4Warning).
+    code = raw.map({v: m.category.code for v, m in found.items() if m.category}).astype("str")
     hint = raw.map({v: f"{m.suggestion.code} ({m.suggestion.name_id})"
                     for v, m in found.items() if not m.category and m.suggestion})
     report.add((raw == "").to_numpy(), "kategori", "missing_category")
