@@ -13,29 +13,17 @@ from geomap.render.geojson import layer_geojson, layer_labels
 from geomap.render.strings import both
 from layers import registry
 from layers.registry import Layer
-from server.auth import current_user
 from server.db import connection
+from server.visibility import viewer_role as viewer_role  # still imported from here by map_api
+from server.visibility import visible
 
 bp = Blueprint("layers_api", __name__)
 
 
-def viewer_role() -> str | None:
-    """The role of whoever asks (None: not logged in)."""
-    user = current_user()
-    return user.role if user else None
-
-
 def visible_layer(name: str) -> Layer:
-    """The layer ``name`` if the viewer may see it: 404 when there is none, 401/403 when
-    the viewer may not (a layer's existence is no secret: its name is in the code)."""
-    try:
-        layer = registry.get(name)
-    except registry.UnknownLayer:
-        abort(404)
-    role = viewer_role()
-    if not layer.visible_to(role):
-        abort(401 if role is None else 403)
-    return layer
+    """The layer ``name`` if the viewer may see it: 404 / 401 / 403 otherwise
+    (:func:`server.visibility.visible`, the same rule as the overlays')."""
+    return visible(name, registry.get, registry.UnknownLayer)
 
 
 def requested_area() -> str | None:

@@ -31,11 +31,12 @@ from geomap.render.features import BBox, layer_feature, layer_page
 from geomap.render.strings import both
 from layers.registry import Layer
 from server import ogcapi_aggregates as aggregates
-from server.api import cache_control, requested_area, viewer_role, visible_layer
+from server.api import cache_control, requested_area, visible_layer
 from server.auth import current_user
 from server.db import connection
 from server.input_guard import BIGINT_MAX
 from server.ogcapi_openapi import openapi_document
+from server.visibility import viewer_role
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 

@@ -27,9 +27,9 @@ from geomap.render.strings import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, both, text
 from geomap.sql import sql
 from layers.overlays import pick, visible_overlays
 from layers.registry import Layer, visible_layers
-from server.api import viewer_role
 from server.db import connection
 from server.security import nonce
+from server.visibility import viewer_role
 
 bp = Blueprint("pages", __name__)
 
