@@ -62,7 +62,9 @@ def build(query: OverlayQuery) -> dict[str, Any]:
              for code, cls, label, value in zip(codes, rows["cls"].tolist(),
                                                 rows["label"].tolist(), rows["value"].tolist(),
                                                 strict=True)}
-    cats = {code: [[c, str(n)] for c, n in pairs]
+    # The (category, label) pairs as they are (labels are already text; JSON writes a
+    # tuple as an array): a new list per pair cost a quarter second for a province.
+    cats = {code: pairs
             for code, pairs in zip(codes, rows["categories"].tolist(), strict=True) if pairs}
     names = category_names(lang)
     used = sorted({c for pairs in cats.values() for c, _ in pairs})
