@@ -22,6 +22,7 @@ from server.auth import current_user, login_required, roles_required
 from server.case_params import case_filter, case_json, purpose, wants_personal
 from server.db import connection
 from server.errors import on_database_fault
+from server.write_requests import json_records, write_status
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api")
 
@@ -137,16 +138,6 @@ def counts():
 
 # --- writes ---------------------------------------------------------------------------
 
-def _json_records() -> list[dict]:
-    body = request.get_json(silent=True)
-    if isinstance(body, dict):
-        body = body.get("cases", [body]) if "cases" in body else [body]
-    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
-        raise BadRequest("badan permintaan harus satu objek kasus JSON atau daftarnya / the "
-                         "body must be one JSON case object or a list of them")
-    return body
-
-
 @bp.post("/cases")
 @roles_required(*WRITERS)
 def create_cases():
@@ -164,37 +155,16 @@ def create_cases():
           application/json:
             schema: {$ref: "#/components/schemas/CaseInputs"}
       responses:
-        201:
-          description: Created
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CasesWritten"}
-        200:
-          description: Already recorded
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CasesWritten"}
-        422:
-          description: Tidak ada baris yang diterima / No row accepted
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CasesWritten"}
-        413:
-          description: Berkas terlalu besar / File too large
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        201: CasesCreated
+        200: CasesAlreadyThere
+        422: CasesNoneAccepted
+        413: TooLarge
     """
-    records = _json_records()
+    records = json_records("cases", "kasus", "case")
     with connection() as conn:
         result = case_ingest.write_records(conn, current_user(), records, "api")
-    if result["created"]:
-        status = 201
-    elif result["already_recorded"] or result["accepted"]:
-        status = 200
-    else:
-        status = 422
-    return jsonify(result), status
+    kept = result["already_recorded"] or result["accepted"]
+    return jsonify(result), write_status(result["created"], kept)
 
 
 @bp.post("/uploads")
@@ -217,11 +187,7 @@ def upload():
           content:
             application/json:
               schema: {$ref: "#/components/schemas/CaseUploadPreview"}
-        413:
-          description: Berkas terlalu besar / File too large
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        413: TooLarge
     """
     upload_file = case_ingest.file_from_request()
     with connection() as conn:
@@ -286,11 +252,7 @@ def confirm(upload_id: int):
           content:
             application/json:
               schema: {$ref: "#/components/schemas/CaseUploadConfirmed"}
-        409:
-          description: Sudah disimpan atau dibuang / Already confirmed or discarded
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        409: UploadClosed
     """
     with connection() as conn:
         result = case_ingest.confirm(conn, current_user(), upload_id)

@@ -16,8 +16,9 @@ OpenAPI operation in YAML under its HTTP method (apispec's docstring convention)
                   schema: {$ref: "#/components/schemas/Thing"}
         \"\"\"
 
-Shared schemas, parameters and security schemes live in ``server/openapi.yaml``; a
-docstring names a shared parameter by its name (``- Area``) and a schema by ``$ref``. So that
+Shared schemas, parameters, responses and security schemes live in ``server/openapi.yaml``;
+a docstring names a shared parameter by its name (``- Area``), a shared response by its name
+(``413: TooLarge``) and a schema by ``$ref``. So that
 a docstring holds only what is particular to its view, the builder adds to every
 operation the path parameters of its Flask rule that it does not declare (``int``
 converters as integers) and the error answers every endpoint can give (400, 401, 403,
@@ -134,6 +135,8 @@ def build_document(app: Flask, layers: list[str],
         if names.get(name):  # none visible: any name, answered 401/403/404
             parameter["schema"]["enum"] = names[name]
         spec.components.parameter(name, parameter.pop("in"), parameter)
+    for name, response in parts["responses"].items():
+        spec.components.response(name, response)
     for name, schema in parts["schemas"].items():
         spec.components.schema(name, schema)
     for path, operations in _documented_views(app):
@@ -161,7 +164,7 @@ def document() -> Response:
     """
     from layers.overlays import visible_overlays
     from layers.registry import visible_layers
-    from server.api import viewer_role
+    from server.visibility import viewer_role
 
     role = viewer_role()
     body = build_document(current_app._get_current_object(),  # type: ignore[attr-defined]

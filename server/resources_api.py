@@ -31,6 +31,7 @@ from server import case_ingest
 from server import resources_ingest as ingest
 from server.auth import current_user, roles_required
 from server.db import connection
+from server.write_requests import json_records, write_status
 
 bp = Blueprint("resources_api", __name__, url_prefix="/api/resources")
 
@@ -64,16 +65,6 @@ def list_resources():
     return jsonify({"count": len(rows), "resources": rows})
 
 
-def _json_records() -> list[dict]:
-    body = request.get_json(silent=True)
-    if isinstance(body, dict):
-        body = body.get("resources", [body])
-    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
-        raise BadRequest("badan permintaan harus satu objek sumber daya JSON atau daftarnya / "
-                         "the body must be one JSON resource object or a list of them")
-    return body
-
-
 @bp.post("")
 @roles_required(*ingest.WRITER_ROLES)
 def create_resources():
@@ -88,37 +79,15 @@ def create_resources():
           application/json:
             schema: {$ref: "#/components/schemas/ResourceInputs"}
       responses:
-        201:
-          description: Created
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcesWritten"}
-        200:
-          description: Already there
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcesWritten"}
-        422:
-          description: Tidak ada baris yang diterima / No row accepted
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcesWritten"}
-        413:
-          description: Berkas terlalu besar / File too large
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        201: ResourcesCreated
+        200: ResourcesAlreadyThere
+        422: ResourcesNoneAccepted
+        413: TooLarge
     """
-    records = _json_records()
+    records = json_records("resources", "sumber daya", "resource")
     with connection() as conn:
         result = ingest.write_records(conn, current_user(), records, "api")
-    if result.get("inserted"):
-        status = 201
-    elif result["accepted"]:
-        status = 200
-    else:
-        status = 422
-    return jsonify(result), status
+    return jsonify(result), write_status(result.get("inserted", 0), result["accepted"])
 
 
 @bp.patch("/<int:resource_id>")
@@ -186,11 +155,7 @@ def upload():
           content:
             application/json:
               schema: {$ref: "#/components/schemas/ResourcePreview"}
-        413:
-          description: Berkas terlalu besar / File too large
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        413: TooLarge
     """
     upload_file = case_ingest.file_from_request()
     with connection() as conn:
@@ -230,11 +195,7 @@ def confirm(draft_id: int):
           content:
             application/json:
               schema: {$ref: "#/components/schemas/ResourcePreview"}
-        409:
-          description: Sudah disimpan atau dibuang / Already confirmed or discarded
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        409: UploadClosed
     """
     with connection() as conn:
         return jsonify(ingest.confirm_file(conn, current_user(), draft_id))
