@@ -107,36 +107,34 @@ def _change(username: str, change) -> None:
         change(conn)
 
 
-@bp.post("/users/<username>/disable")
-@roles_required("admin")
-def disable(username: str):
+def _set_disabled(username: str, disabled: bool, done: str):
+    """Disable or enable an account: the same form check, audited change and answer for
+    both, so the two buttons cannot come to differ in what they check or record."""
     if not ActionForm().validate_on_submit():
         return _page(status=400)
-    if username == current_user().username:
+    if disabled and username == current_user().username:
         flash("Anda tidak dapat menonaktifkan akun sendiri / you cannot disable your own "
               "account")
         return _page(status=400)
 
     def change(conn) -> None:
-        accounts.set_disabled(conn, username, True)
-        _record(conn, "account.disable", username=username)
+        accounts.set_disabled(conn, username, disabled)
+        _record(conn, "account.disable" if disabled else "account.enable", username=username)
     _change(username, change)
-    flash(f"Dinonaktifkan / disabled: {username}")
+    flash(f"{done}: {username}")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<username>/disable")
+@roles_required("admin")
+def disable(username: str):
+    return _set_disabled(username, True, "Dinonaktifkan / disabled")
 
 
 @bp.post("/users/<username>/enable")
 @roles_required("admin")
 def enable(username: str):
-    if not ActionForm().validate_on_submit():
-        return _page(status=400)
-
-    def change(conn) -> None:
-        accounts.set_disabled(conn, username, False)
-        _record(conn, "account.enable", username=username)
-    _change(username, change)
-    flash(f"Diaktifkan / enabled: {username}")
-    return redirect(url_for("admin.users"))
+    return _set_disabled(username, False, "Diaktifkan / enabled")
 
 
 @bp.post("/users/<username>/password")

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,43 +88,36 @@ def _layer_area(layer: Layer) -> str | None:
         abort(404)
 
 
-def _collection(conn, layer: Layer, area: str | None) -> dict:
+def _described(conn, name: str, area: str | None, title: Callable[[str], str]) -> dict:
+    """A collection's description, the same for a map layer and an aggregate (a client
+    lists both alike): its title in the asked language, the other as description, and
+    the extent of ``area`` (404 for an unknown one)."""
     try:
         extent = areas.find(conn, area).bounds
     except areas.UnknownArea:
         abort(404, description=both("error.unknown_area"))
     lang = request.args.get("lang", "id")
     return {
-        "id": layer.name,
-        "title": layer.title(lang),
-        "description": layer.title("en" if lang != "en" else "id"),
+        "id": name,
+        "title": title(lang),
+        "description": title("en" if lang != "en" else "id"),
         "itemType": "feature",
         "crs": [CRS84],
-        "extent": {"spatial": {"bbox": [list(extent)], "crs": CRS84}},
-        "links": [
-            _link("ogcapi.collection", "self", JSON, "this collection", name=layer.name),
-            _link("ogcapi.items", "items", GEOJSON, "features", name=layer.name),
-        ],
-    }
-
-
-def _aggregate_collection(conn, name: str) -> dict:
-    area = aggregates.area_of(current_user(), requested_area())
-    try:
-        extent = areas.find(conn, area).bounds
-    except areas.UnknownArea:
-        abort(404, description=both("error.unknown_area"))
-    lang = request.args.get("lang", "id")
-    return {
-        "id": name, "title": aggregates.title(name, lang),
-        "description": aggregates.title(name, "en" if lang != "en" else "id"),
-        "itemType": "feature", "crs": [CRS84],
         "extent": {"spatial": {"bbox": [list(extent)], "crs": CRS84}},
         "links": [
             _link("ogcapi.collection", "self", JSON, "this collection", name=name),
             _link("ogcapi.items", "items", GEOJSON, "features", name=name),
         ],
     }
+
+
+def _collection(conn, layer: Layer, area: str | None) -> dict:
+    return _described(conn, layer.name, area, layer.title)
+
+
+def _aggregate_collection(conn, name: str) -> dict:
+    area = aggregates.area_of(current_user(), requested_area())
+    return _described(conn, name, area, partial(aggregates.title, name))
 
 
 @bp.get("")
