@@ -23,7 +23,7 @@ from geomap.config import PROJECT_ROOT
 from geomap.db.cluster import Cluster
 from geomap.db.migrate import prepare
 
-pytest_plugins = ["tests.auth_fixtures", "tests.browser_fixtures"]
+pytest_plugins = ["tests.auth_fixtures", "tests.browser_fixtures", "tests.fault_fixtures"]
 
 os.environ.setdefault("GEOMAP_SECRET_KEY", "test-secret-not-for-production")
 

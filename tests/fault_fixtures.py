@@ -5,16 +5,18 @@ cluster with the other tests (``tests/conftest.py``): each test module gets its 
 cluster (``Cluster.throwaway``) with a template database holding the schema and
 Kabupaten Bandung, and each test a clone of it and its own gunicorn in a subprocess.
 
-Import the fixtures into a test module::
-
-    # ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
-    from tests.fault_fixtures import fault_cluster, served
+The fixtures are registered for every test module (``pytest_plugins`` in
+``tests/conftest.py``): a test asks for ``served`` by name, and takes the helpers as one
+module (``from tests import fault_fixtures as fault``), so no test repeats an import
+list of fixtures that ruff would see as unused.
 
 ``served`` is a :class:`Served`: ``.url``, ``.db`` (a :class:`tests.conftest.Database`),
 ``.cluster``, ``.token`` (an API token of a TKSK of Cileunyi), ``.start()`` /
 ``.kill()`` of the server, ``.workers()`` (the worker pids). Below them: an upload file
-to interrupt (:func:`upload_file`), a table lock that holds it at a known point
-(:func:`held`, :func:`wait_for_lock`), and the row counts to judge what is left.
+to interrupt (:func:`upload_file`), the upload or confirm caught at a known point of
+its transaction by a table lock (:func:`upload_held`, :func:`confirm_held`), and the row
+counts to judge what is left (:func:`counts` against :data:`NOTHING`, :data:`PREVIEW`,
+:data:`CONFIRMED`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +51,13 @@ TEMPLATE = "fault_template"
 ROWS = 300
 COUNTED = ("case_upload", "case_staging", "case_upload_rejected", "pmks_case", "case_person")
 START_TIMEOUT_S = 60
+# What the counted tables hold: nothing; an upload of ROWS rows (and one rejected) still a
+# preview; the same upload confirmed.
+NOTHING = dict.fromkeys(COUNTED, 0)
+PREVIEW = {"case_upload": 1, "case_staging": ROWS, "case_upload_rejected": 1,
+           "pmks_case": 0, "case_person": 0}
+CONFIRMED = {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
+             "pmks_case": ROWS, "case_person": ROWS}
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +209,38 @@ def post_upload(served: Served, data: bytes) -> requests.Response:
 def post_confirm(served: Served, upload_id: int) -> requests.Response:
     return requests.post(f"{served.url}/api/uploads/{upload_id}/confirm", headers=served.auth,
                          timeout=120)
+
+
+def staged_upload(served: Served) -> int:
+    """The id of a fresh upload of :func:`upload_file`, checked and kept as a preview."""
+    staged = post_upload(served, upload_file(served))
+    assert staged.status_code == 201, staged.text
+    return staged.json()["id"]
+
+
+@contextlib.contextmanager
+def _caught(served: Served, table: str, statement: str,
+            send: Callable[..., requests.Response],
+            *args: object) -> Iterator[tuple[Future, psycopg.Connection]]:
+    """``send(served, *args)`` in a thread, stopped inside its open transaction where its
+    ``statement`` waits for ``table`` (locked by us): (its answer to come, our lock)."""
+    with ThreadPoolExecutor(1) as pool, held(served, table) as holder:
+        answer = pool.submit(send, served, *args)
+        wait_for_lock(served, statement)
+        yield answer, holder
+
+
+Caught = contextlib.AbstractContextManager[tuple[Future, psycopg.Connection]]
+
+
+def upload_held(served: Served, data: bytes) -> Caught:
+    """An upload of ``data`` caught when case_upload and every staged row are written and
+    it waits to store the rejected rows' file."""
+    return _caught(served, "case_upload_rejected", "INSERT INTO case_upload_rejected",
+                   post_upload, data)
+
+
+def confirm_held(served: Served, upload_id: int) -> Caught:
+    """A confirm caught when it has locked its upload and waits to insert the cases and
+    their people (``layers/ingest/confirm.sql``)."""
+    return _caught(served, "case_person", "WITH ins AS", post_confirm, upload_id)

@@ -8,26 +8,14 @@ once the database is back: the pool checks a connection before lending it
 (``server/db.py``), so no request gets a connection of the dead server.
 """
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.fault_fixtures import (  # noqa: F401
-    COUNTED,
-    ROWS,
-    Served,
-    counts,
-    fault_cluster,
-    held,
-    post_confirm,
-    post_upload,
-    served,
-    upload_file,
-    wait_for_lock,
-)
+from tests import fault_fixtures as fault
+from tests.fault_fixtures import ROWS, Served
 
 
 def warm(served: Served, n: int = 24) -> None:
@@ -47,57 +35,46 @@ def serves_again(served: Served, workers: list[int], n: int = 24) -> None:
 
 
 def test_database_stopped_mid_upload_keeps_nothing_and_says_so(served: Served):
-    data = upload_file(served)
+    data = fault.upload_file(served)
     warm(served)
     workers = served.workers()
-    with ThreadPoolExecutor(1) as pool, held(served, "case_upload_rejected"):
-        # The upload's transaction has written case_upload and every staged row and now
-        # waits to store the rejected rows' file.
-        answer = pool.submit(post_upload, served, data)
-        wait_for_lock(served, "INSERT INTO case_upload_rejected")
+    with fault.upload_held(served, data) as (pending, _):
         served.cluster.stop()
-        answer = answer.result()
+        answer = pending.result()
     assert answer.status_code == 503, answer.text
     error = answer.json()["error"]
     assert "tidak tersimpan" in error["detail"] and "was not saved" in error["detail"]
     assert error["message_id"].startswith("Basis data") and "unavailable" in error["message_en"]
 
     served.cluster.start()
-    assert counts(served) == dict.fromkeys(COUNTED, 0)
+    assert fault.counts(served) == fault.NOTHING
     serves_again(served, workers)
     # And the same file goes through now, whole.
-    again = post_upload(served, data)
+    again = fault.post_upload(served, data)
     assert again.status_code == 201, again.text
     assert again.json()["accepted"] == ROWS and again.json()["rejected"] == 1
-    done = post_confirm(served, again.json()["id"])
+    done = fault.post_confirm(served, again.json()["id"])
     assert done.status_code == 200 and done.json()["inserted"] == ROWS
-    assert counts(served) == {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
-                              "pmks_case": ROWS, "case_person": ROWS}
+    assert fault.counts(served) == fault.CONFIRMED
 
 
 def test_database_stopped_mid_confirm_keeps_the_preview_and_says_so(served: Served):
-    staged = post_upload(served, upload_file(served))
-    assert staged.status_code == 201, staged.text
-    upload_id = staged.json()["id"]
+    upload_id = fault.staged_upload(served)
     warm(served)
     workers = served.workers()
-    with ThreadPoolExecutor(1) as pool, held(served, "case_person"):
-        answer = pool.submit(post_confirm, served, upload_id)
-        wait_for_lock(served, "WITH ins AS")  # layers/ingest/confirm.sql
+    with fault.confirm_held(served, upload_id) as (pending, _):
         served.cluster.stop()
-        answer = answer.result()
+        answer = pending.result()
     assert answer.status_code == 503, answer.text
     detail = answer.json()["error"]["detail"]
     assert "masih berupa pratinjau" in detail and "still a preview" in detail
 
     served.cluster.start()
-    assert counts(served) == {"case_upload": 1, "case_staging": ROWS, "case_upload_rejected": 1,
-                              "pmks_case": 0, "case_person": 0}
+    assert fault.counts(served) == fault.PREVIEW
     serves_again(served, workers)
     shown = requests.get(f"{served.url}/api/uploads/{upload_id}", headers=served.auth, timeout=30)
     assert shown.json()["status"] == "preview"
-    done = post_confirm(served, upload_id)
+    done = fault.post_confirm(served, upload_id)
     assert done.status_code == 200 and done.json()["inserted"] == ROWS, done.text
-    assert post_confirm(served, upload_id).status_code == 409  # and only once
-    assert counts(served) == {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
-                              "pmks_case": ROWS, "case_person": ROWS}
+    assert fault.post_confirm(served, upload_id).status_code == 409  # and only once
+    assert fault.counts(served) == fault.CONFIRMED

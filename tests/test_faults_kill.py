@@ -8,30 +8,17 @@ case, case_person, case_staging and case_upload agree, and the upload is cleanly
 pending (it can be confirmed again) or absent.
 """
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
 from __future__ import annotations
 
 import os
 import signal
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from tests.fault_fixtures import (  # noqa: F401
-    COUNTED,
-    ROWS,
-    Served,
-    counts,
-    fault_cluster,
-    held,
-    post_confirm,
-    post_upload,
-    served,
-    upload_file,
-    wait_for_lock,
-)
+from tests import fault_fixtures as fault
+from tests.fault_fixtures import ROWS, Served
 
 
 def wait_for_backends_gone(served: Served, keep: int, timeout: float = 60) -> None:
@@ -49,49 +36,38 @@ def wait_for_backends_gone(served: Served, keep: int, timeout: float = 60) -> No
 
 
 def test_workers_killed_mid_upload_keep_nothing(served: Served):
-    data = upload_file(served)
+    data = fault.upload_file(served)
     master = served.process.pid
-    with ThreadPoolExecutor(1) as pool, held(served, "case_upload_rejected") as holder:
-        # Every staged row is written, inside the upload's open transaction.
-        answer = pool.submit(post_upload, served, data)
-        wait_for_lock(served, "INSERT INTO case_upload_rejected")
+    with fault.upload_held(served, data) as (pending, holder):
         for worker in served.workers():
             os.kill(worker, signal.SIGKILL)
         with pytest.raises(requests.ConnectionError):
-            answer.result()
+            pending.result()
         holder.rollback()  # the upload's statement may go on now, with nobody to commit it
         wait_for_backends_gone(served, holder.info.backend_pid)
-    assert counts(served) == dict.fromkeys(COUNTED, 0)
+    assert fault.counts(served) == fault.NOTHING
     # The master started new workers: the same server takes the file again, whole.
     deadline = time.monotonic() + 60
     while len(served.workers()) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    again = post_upload(served, data)
+    again = fault.post_upload(served, data)
     assert again.status_code == 201, again.text
     assert served.process.pid == master and served.process.poll() is None
-    assert counts(served) == {"case_upload": 1, "case_staging": ROWS, "case_upload_rejected": 1,
-                              "pmks_case": 0, "case_person": 0}
+    assert fault.counts(served) == fault.PREVIEW
 
 
 def test_server_killed_mid_confirm_leaves_a_clean_preview(served: Served):
-    staged = post_upload(served, upload_file(served))
-    assert staged.status_code == 201, staged.text
-    upload_id = staged.json()["id"]
-    with ThreadPoolExecutor(1) as pool, held(served, "case_person") as holder:
-        # The confirm has locked its upload and waits to insert cases and people.
-        answer = pool.submit(post_confirm, served, upload_id)
-        wait_for_lock(served, "WITH ins AS")  # layers/ingest/confirm.sql
+    upload_id = fault.staged_upload(served)
+    with fault.confirm_held(served, upload_id) as (pending, holder):
         served.kill()  # master and workers at once
         with pytest.raises(requests.ConnectionError):
-            answer.result()
+            pending.result()
         holder.rollback()
         wait_for_backends_gone(served, holder.info.backend_pid)
-    assert counts(served) == {"case_upload": 1, "case_staging": ROWS, "case_upload_rejected": 1,
-                              "pmks_case": 0, "case_person": 0}
+    assert fault.counts(served) == fault.PREVIEW
     assert served.db.scalar("SELECT status FROM case_upload WHERE id = %s",
                             (upload_id,)) == "preview"
     served.start()
-    done = post_confirm(served, upload_id)
+    done = fault.post_confirm(served, upload_id)
     assert done.status_code == 200 and done.json()["inserted"] == ROWS, done.text
-    assert counts(served) == {"case_upload": 1, "case_staging": 0, "case_upload_rejected": 1,
-                              "pmks_case": ROWS, "case_person": ROWS}
+    assert fault.counts(served) == fault.CONFIRMED

@@ -6,13 +6,12 @@ counts the real peer, links and cookies follow the real scheme. With
 the client wrote itself, further left, is not), and the proxy's https is seen.
 """
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.fault_fixtures)
 from __future__ import annotations
 
 import requests
 
 from tests.auth_fixtures import csrf_from
-from tests.fault_fixtures import Served, fault_cluster, served  # noqa: F401
+from tests.fault_fixtures import Served
 
 PER_ADDRESS = 20  # failed logins from one address in 15 minutes (geomap.logins.Limits)
 FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "peta.example"}
