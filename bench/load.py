@@ -36,7 +36,6 @@ import math
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,9 +44,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
+import _setup
 import httpx
 import numpy as np
-from _setup import area_files, machine, throwaway_database
+from _setup import area_files, free_port, machine, throwaway_database
 from ingest import synthetic_csv
 
 from geomap import accounts
@@ -202,31 +202,9 @@ async def under_load(base: str, bounds, token: str, data: bytes, args) -> tuple[
     return stats, job.result()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(url: str, port: int, log: IO[bytes]) -> subprocess.Popen:
     """``geomap serve`` at its default size; gunicorn's log (no access lines) into ``log``."""
-    env = {**os.environ, "GEOMAP_DATABASE_URL": url,
-           "GEOMAP_SECRET_KEY": "bench-secret-not-for-production",
-           "GUNICORN_CMD_ARGS": "--access-logfile /dev/null"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "geomap", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(600):
-        if server.poll() is not None:
-            raise SystemExit(f"geomap serve exited ({server.returncode}): is port {port} taken?")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    raise SystemExit("geomap serve did not start")
+    return _setup.serve(url, port, log, {"GUNICORN_CMD_ARGS": "--access-logfile /dev/null"})
 
 
 def ms(values: list[float], q: float) -> float:

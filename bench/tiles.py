@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,14 +36,14 @@ import tempfile
 import time
 from typing import IO
 
+import _setup
 import numpy as np
 import psycopg
 import requests
-from _setup import area_files, machine, throwaway_database
+from _setup import area_files, free_port, machine, throwaway_database
 
 from geomap.boundaries.load import load
 from geomap.boundaries.records import read_sources
-from geomap.config import PROJECT_ROOT
 from geomap.render.tiles import Tile, layer_tile
 from layers import registry
 
@@ -75,31 +73,13 @@ def z12_tiles(conn: psycopg.Connection) -> list[Tile]:
     return [Tile(Z, x, y) for x, y in sorted(found)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(url: str, port: int, log: IO[str]) -> subprocess.Popen:
     """``geomap serve`` on ``port``, its access log (path and microseconds) into ``log``."""
-    env = {**os.environ, "GEOMAP_DATABASE_URL": url,
-           "GEOMAP_SECRET_KEY": "bench-secret-not-for-production",
-           "GUNICORN_CMD_ARGS": "--access-logformat '%(U)s %(D)s'",
-           # Every request makes its tile: the server's work against the bare query, not
-           # the tiles it keeps for their max-age (server/tiles.py).
-           "GEOMAP_TILE_CACHE_SECONDS": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "geomap", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/favicon.ico", timeout=10).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("geomap serve did not start")
+    return _setup.serve(url, port, log, {
+        "GUNICORN_CMD_ARGS": "--access-logformat '%(U)s %(D)s'",
+        # Every request makes its tile: the server's work against the bare query, not
+        # the tiles it keeps for their max-age (server/tiles.py).
+        "GEOMAP_TILE_CACHE_SECONDS": "0"}, errors=subprocess.DEVNULL)
 
 
 def server_times(log: str, tiles: list[Tile], rounds: int) -> np.ndarray:
