@@ -27,22 +27,25 @@ def _login(browser_page, user, path: str) -> None:
     page.wait_for_url(browser_page.base_url + path)  # exact: /login?next=... is not it
 
 
-def _gps(browser_page, lon: float, lat: float, accuracy: float) -> None:
-    context = browser_page.page.context
+def _gps_fix(browser_page, users, db, accuracy: float) -> tuple[float, float]:
+    """A TKSK on a phone opens the case form and takes a GPS fix of ``accuracy`` metres
+    at a point of its kecamatan; returns that point (lon, lat) once the form holds it."""
+    page = browser_page.page
+    page.set_viewport_size(PHONE)
+    with db.connect() as conn:
+        (lon, lat), = points_in(conn, KECAMATAN, 1)
+    context = page.context
     context.grant_permissions(["geolocation"], origin=browser_page.base_url)
     context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": accuracy})
+    _login(browser_page, users["tksk"], "/cases/new")
+    page.click("#gps")
+    page.wait_for_function("document.getElementById('lat').value !== ''")
+    return lon, lat
 
 
 def test_case_from_phone_gps_is_saved(browser_page, users, bandung_db):
     page = browser_page.page
-    page.set_viewport_size(PHONE)
-    with bandung_db.connect() as conn:
-        (lon, lat), = points_in(conn, KECAMATAN, 1)
-    _gps(browser_page, lon, lat, 12)
-    _login(browser_page, users["tksk"], "/cases/new")
-
-    page.click("#gps")
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    lon, lat = _gps_fix(browser_page, users, bandung_db, 12)
     assert "±12 m" in page.locator("#gps-status").inner_text()
     assert page.locator("#gps-warning").is_hidden()
     assert abs(float(page.input_value("#lat")) - lat) < 1e-6
@@ -70,14 +73,7 @@ def test_case_from_phone_gps_is_saved(browser_page, users, bandung_db):
 
 def test_poor_gps_fix_warns_and_a_tap_on_the_map_replaces_it(browser_page, users, bandung_db):
     page = browser_page.page
-    page.set_viewport_size(PHONE)
-    with bandung_db.connect() as conn:
-        (lon, lat), = points_in(conn, KECAMATAN, 1)
-    _gps(browser_page, lon, lat, 250)
-    _login(browser_page, users["tksk"], "/cases/new")
-
-    page.click("#gps")
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    _gps_fix(browser_page, users, bandung_db, 250)
     assert "±250 m" in page.locator("#gps-status").inner_text()
     warning = page.locator("#gps-warning")
     assert warning.is_visible()
