@@ -14,16 +14,7 @@
   var map = L.map(mapDiv).setView(center, 12);
   // No base tiles from the internet: the page works offline. The desa boundaries of the
   // user's area (the app's own layer API) show where the point falls.
-  if (mapDiv.dataset.outline) {
-    fetch(mapDiv.dataset.outline, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (fc) {
-        if (!fc) { return; }
-        L.geoJSON(fc, { interactive: false,
-                        style: { weight: 1, color: "#0b4f6c", fill: false } }).addTo(map);
-      })
-      .catch(function () { /* the outline is a help, not a need */ });
-  }
+  window.geomapOutline(map, mapDiv.dataset.outline, "#0b4f6c");
   var marker = null;
   var circle = null;
 

@@ -9,17 +9,7 @@
   var radius = document.getElementById("radius_km");
   var center = mapDiv.dataset.center.split(",").map(Number);
   var map = L.map(mapDiv).setView(center, 12);
-  if (mapDiv.dataset.outline) {
-    fetch(mapDiv.dataset.outline, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (fc) {
-        if (fc) {
-          L.geoJSON(fc, { interactive: false,
-                          style: { weight: 1, color: "#0b4f6c", fill: false } }).addTo(map);
-        }
-      })
-      .catch(function () { /* the outline is a help, not a need */ });
-  }
+  window.geomapOutline(map, mapDiv.dataset.outline, "#0b4f6c");
   var marker = null;
 
   function place(latlng) {

@@ -7,17 +7,7 @@
   var points = JSON.parse(document.getElementById("resource-points").textContent);
   var center = div.dataset.center.split(",").map(Number);
   var map = L.map(div).setView(center, 11);
-  if (div.dataset.outline) {  // the kecamatan of the area, under the points
-    fetch(div.dataset.outline, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (fc) {
-        if (fc) {
-          L.geoJSON(fc, { interactive: false,
-                          style: { weight: 1, color: "#777", fill: false } }).addTo(map);
-        }
-      })
-      .catch(function () { /* the outline is a help, not a need */ });
-  }
+  window.geomapOutline(map, div.dataset.outline, "#777");  // the area's kecamatan
   var group = L.featureGroup().addTo(map);
   points.forEach(function (p) {
     var colour = p.active ? "#0b4f6c" : "#999";
