@@ -14,7 +14,6 @@ from geomap.render.strings import both
 from layers import registry
 from layers.registry import Layer
 from server.db import connection
-from server.visibility import viewer_role as viewer_role  # still imported from here by map_api
 from server.visibility import visible
 
 bp = Blueprint("layers_api", __name__)

@@ -32,11 +32,12 @@ from geomap.render.strings import text
 from geomap.sql import sql
 from layers import overlays as registry
 from layers.overlays import LEVELS, BadParameter, Overlay, OverlayQuery
-from server.api import requested_area, viewer_role
+from server.api import requested_area
 from server.auth import current_user
 from server.case_params import case_filter, category_code
 from server.db import connection
 from server.pages import language
+from server.visibility import visible
 
 bp = Blueprint("map_api", __name__, url_prefix="/api/map")
 
@@ -100,14 +101,7 @@ def cache_key(overlay: Overlay, query: OverlayQuery) -> tuple:
 
 def visible_overlay(name: str) -> Overlay:
     """The overlay ``name`` if the caller may see it: 404 / 401 / 403 otherwise."""
-    try:
-        overlay = registry.get(name)
-    except registry.UnknownOverlay:
-        abort(404)
-    role = viewer_role()
-    if not overlay.visible_to(role):
-        abort(401 if role is None else 403)
-    return overlay
+    return visible(name, registry.get, registry.UnknownOverlay)
 
 
 def categories(value: str | None) -> tuple[str, ...] | None:
