@@ -79,6 +79,12 @@ NO_JIT = "SET LOCAL jit = off"
 # rows: minutes of CPU; what stalled the repeated benchmark runs). A hash join is right
 # for any size here.
 NO_NESTLOOP = "SET LOCAL enable_nestloop = off"
+# The duplicate query (ingest/existing.sql) is one index lookup per row, whatever the
+# statistics say. During a large import the other connection's uncommitted rows fill
+# pmks_case while an autovacuum ANALYZE may have counted it empty (reltuples 0 over
+# thousands of pages), and every plan then looks equally cheap (a million-row import
+# stalled for minutes in its second benchmark run; see existing.sql for the index).
+INDEX_LOOKUPS = "SET LOCAL enable_seqscan = off"
 _FIELD_ORDER = ("lat", "lon", "category", "date", "status", "sex", "age_group",
                 "household_size", "notes", "name", "nik", "address", "phone")
 
@@ -427,8 +433,12 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
         return
     with conn.transaction():
         conn.execute(NO_JIT)
+        conn.execute(INDEX_LOOKUPS)
         hits = conn.execute(sql("ingest/existing"),  # hashes end to end: quick to send
                             _packed(rest, fingerprint, nik_hash, category, status)).fetchall()
+        # SET LOCAL outlives a savepoint (an import's transaction without a second
+        # connection): the next queries get their own plans back.
+        conn.execute("RESET enable_seqscan")
     kind = np.full(len(errors.table), None, dtype=object)
     for position, what in hits:
         kind[rest[position - 1]] = what

@@ -5,6 +5,12 @@
 -- as comma-separated text, and one flag byte a row (bit 1: has a NIK, bit 2: open), so
 -- a million rows cost a few tens of megabytes to send, not a string per hash. The
 -- answer is the row's position (from 1) and which kind of repeat.
+-- "category_code || ''" keeps the category out of the index search, so that the open
+-- case is looked up by its NIK hash in pmks_case_open_person_uq: when the statistics
+-- say pmks_case is empty (an ANALYZE while a large import's rows were still
+-- uncommitted: reltuples 0) every index looks equally cheap and the planner took
+-- (category_code, recorded_on), reading every case of the category once per row
+-- (minutes for a million-row import).
 WITH i AS (
     SELECT a.n, substring(%(fp)s::bytea FROM ((a.n - 1) * 32 + 1)::int FOR 32) AS fp,
            CASE WHEN get_byte(%(flags)s::bytea, (a.n - 1)::int) & 1 = 1
@@ -19,5 +25,5 @@ SELECT i.n,
  WHERE EXISTS (SELECT 1 FROM pmks_case c WHERE c.fingerprint = i.fp)
     OR (i.is_open AND i.nik IS NOT NULL
         AND EXISTS (SELECT 1 FROM pmks_case c
-                     WHERE c.nik_hmac = i.nik AND c.category_code = i.cat
+                     WHERE c.nik_hmac = i.nik AND c.category_code || '' = i.cat
                        AND c.status <> 'selesai'))
