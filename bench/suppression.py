@@ -23,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from _setup import machine, throwaway_database
 from page import prepare
@@ -31,6 +30,7 @@ from page import prepare
 from geomap.analysis import counts, privacy
 from geomap.analysis.filters import CaseFilter
 from geomap.analysis.query import frame
+from tests.analysis_fixtures import recoverable
 
 AREAS = {"Kabupaten Bandung (32.04)": "32.04", "Jawa Barat (32)": "32"}
 THRESHOLD = 5
@@ -58,32 +58,6 @@ def load(folder: Path) -> dict:
     return {title: (pd.read_pickle(folder / f"{area}-desa.pkl"),
                     pd.read_pickle(folder / f"{area}-pairs.pkl"))
             for title, area in AREAS.items()}
-
-
-def lp_audit(table: counts.CountTable) -> int:
-    """How many non-shown cells the linear programme can pin (must be 0)."""
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
-
-    values, status, eqs = table.cells, table.cell_status, table.equations
-    n, n_eq = len(values), len(eqs.total)
-    rows = np.concatenate([np.arange(n_eq), eqs.member_eq])
-    cols = np.concatenate([eqs.total, eqs.member])
-    data = np.concatenate([np.ones(n_eq), -np.ones(len(eqs.member))])
-    a_eq = coo_matrix((data, (rows, cols)), shape=(n_eq, n)).tocsr()
-    lo, hi = privacy._initial_bounds(values, status, THRESHOLD)
-    bnds = np.column_stack([lo, np.where(np.isinf(hi), None, hi)])
-    pinned = 0
-    for cell in np.flatnonzero(status != privacy.SHOWN):
-        ends = []
-        for sign in (1.0, -1.0):
-            c = np.zeros(n)
-            c[cell] = sign
-            res = linprog(c, A_eq=a_eq, b_eq=np.zeros(n_eq), bounds=bnds, method="highs")
-            ends.append(np.inf if res.status == 3 else sign * res.fun)
-        if np.floor(ends[1] + 1e-6) - np.ceil(ends[0] - 1e-6) < 1:
-            pinned += 1
-    return pinned
 
 
 def main() -> int:
@@ -125,7 +99,8 @@ def main() -> int:
               f"{int((table.desa.status == privacy.HIDDEN).sum())} of {len(table.desa)}")
         if args.lp_audit and "Bandung" in title:
             start = time.perf_counter()
-            pinned = lp_audit(table)
+            pinned = len(recoverable(table.cells, table.cell_status, table.equations,
+                                     THRESHOLD))
             print(f"  LP audit of every non-shown cell: {pinned} recoverable "
                   f"({time.perf_counter() - start:.0f} s)")
             failed |= pinned > 0

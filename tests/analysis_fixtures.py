@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import psycopg
 from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, csr_matrix
 
 from geomap.analysis.privacy import SHOWN, SMALL
 from geomap.assign import assign_desa
@@ -54,15 +55,15 @@ def add_resources(conn: psycopg.Connection, lon, lat, category: str, capacity=10
          caps.tolist()))
 
 
-def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
-             cell: int, threshold: int = 5) -> tuple[float, float]:
-    """The least and greatest value of ``cell`` consistent with what is published."""
-    n = len(values)
-    a_eq = np.zeros((len(sums), n))
-    for row, (total, parts) in enumerate(sums):
-        a_eq[row, total] = 1.0
-        a_eq[row, parts] -= 1.0
-    bnds = []
+def _published(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
+               threshold: int) -> tuple[csr_matrix, list[tuple[float, float | None]]]:
+    """What an attacker knows: every sum (``a @ cells == 0``) and each cell's bounds."""
+    rows = [r for r, (_, parts) in enumerate(sums) for _ in range(len(parts) + 1)]
+    cols = [c for total, parts in sums for c in (total, *parts)]
+    signs = [x for _, parts in sums for x in (1.0, *[-1.0] * len(parts))]
+    a_eq = coo_matrix((signs, (rows, cols)), shape=(len(sums), len(values))).tocsr()
+    a_eq.sum_duplicates()
+    bnds: list[tuple[float, float | None]] = []
     for v, s in zip(values, status, strict=True):
         if s == SHOWN:
             bnds.append((v, v))
@@ -70,11 +71,15 @@ def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[
             bnds.append((1, threshold - 1))
         else:
             bnds.append((threshold if v >= threshold else 0, None))
+    return a_eq, bnds
+
+
+def _ends(a_eq: csr_matrix, bnds: list, cell: int) -> tuple[float, float]:
     out = []
     for sign in (1.0, -1.0):
-        c = np.zeros(n)
+        c = np.zeros(a_eq.shape[1])
         c[cell] = sign
-        res = linprog(c, A_eq=a_eq, b_eq=np.zeros(len(sums)), bounds=bnds, method="highs")
+        res = linprog(c, A_eq=a_eq, b_eq=np.zeros(a_eq.shape[0]), bounds=bnds, method="highs")
         if res.status == 3:  # unbounded: no limit in that direction
             out.append(-sign * np.inf)
             continue
@@ -83,11 +88,29 @@ def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[
     return out[0], out[1]
 
 
+def lp_range(values: np.ndarray, status: np.ndarray, sums: list[tuple[int, list[int]]],
+             cell: int, threshold: int = 5) -> tuple[float, float]:
+    """The least and greatest value of ``cell`` consistent with what is published."""
+    return _ends(*_published(values, status, sums, threshold), cell)
+
+
+def recoverable(values: np.ndarray, status: np.ndarray, eqs, threshold: int = 5) -> list[int]:
+    """The hidden cells whose value the published sums fix to fewer than two integers,
+    by two linear programmes per cell over the whole table (independent of ``privacy_lp``:
+    ``bench/suppression.py --lp-audit`` uses it on a kabupaten's table too)."""
+    sums = [(int(t), eqs.member[eqs.member_eq == e].tolist()) for e, t in enumerate(eqs.total)]
+    a_eq, bnds = _published(values, status, sums, threshold)
+    out = []
+    for cell in np.flatnonzero(status != SHOWN).tolist():
+        low, high = _ends(a_eq, bnds, cell)
+        if np.floor(high + 1e-6) - np.ceil(low - 1e-6) < 1:
+            out.append(cell)
+    return out
+
+
 def assert_no_hidden_cell_recoverable(values: np.ndarray, status: np.ndarray, eqs,
                                       threshold: int = 5) -> None:
     """Audit a published table with a linear programme: every hidden cell keeps at least
     two possible integer values given every published sum."""
-    sums = [(int(t), eqs.member[eqs.member_eq == e].tolist()) for e, t in enumerate(eqs.total)]
-    for cell in np.flatnonzero(status != SHOWN):
-        low, high = lp_range(values, status, sums, int(cell), threshold)
-        assert np.floor(high + 1e-6) - np.ceil(low - 1e-6) >= 1, (cell, values[cell])
+    stuck = recoverable(values, status, eqs, threshold)
+    assert not stuck, (stuck, values[stuck])

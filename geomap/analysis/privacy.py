@@ -171,13 +171,6 @@ def _closed(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1
 
 
-def pinned(values: np.ndarray, status: np.ndarray, eqs: Equations,
-           threshold: int) -> np.ndarray:
-    """Hidden cells whose bounds leave a single integer: recoverable by subtraction."""
-    lo, hi = bounds(values, status, eqs, threshold)
-    return (status != SHOWN) & _closed(lo, hi)
-
-
 @dataclass(frozen=True)
 class _Links:
     """Who is in which equation, both ways, for choosing complements."""
