@@ -91,12 +91,10 @@ ANSWERS = AnswerCache()
 
 
 def cache_key(overlay: Overlay, query: OverlayQuery) -> tuple:
-    stamp = query.conn.execute(sql("overlays/stamp"), {"prefix": query.area + "."}).fetchone()
-    resources = (tuple(query.conn.execute(sql("overlays/resource_stamp")).fetchone())
-                 if overlay.uses_resources else ())
+    resources = query.resource_stamp if overlay.uses_resources else ()
     return (current_app.config["DATABASE_URL"], overlay.name, query.area, query.suppressed,
             suppress_below(), query.lang,
-            tuple(sorted(request.args.items(multi=True))), tuple(stamp), resources)
+            tuple(sorted(request.args.items(multi=True))), query.case_stamp, resources)
 
 
 def visible_overlay(name: str) -> Overlay:

@@ -30,7 +30,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 import psycopg
@@ -38,6 +38,7 @@ import psycopg
 from geomap.accounts import User
 from geomap.analysis.classify import Method
 from geomap.analysis.filters import CaseFilter
+from geomap.sql import sql
 from layers.registry import ANONYMOUS, EVERYONE, Text
 
 Kind = Literal["units", "points", "raster"]
@@ -75,6 +76,18 @@ class OverlayQuery:
     def suppressed(self) -> bool:
         """Counts follow the privacy rule ("<5"): for every role that may not see points."""
         return self.role not in POINT_ROLES
+
+    @cached_property
+    def case_stamp(self) -> tuple:
+        """The stamp of the area's case data (``stamp.sql``), read once per query: the
+        answer cache and the E2SFCA cache key on it alike."""
+        return tuple(self.conn.execute(sql("overlays/stamp"),
+                                       {"prefix": self.area + "."}).fetchone())
+
+    @cached_property
+    def resource_stamp(self) -> tuple:
+        """The stamp of the resources and their radii (``resource_stamp.sql``), read once."""
+        return tuple(self.conn.execute(sql("overlays/resource_stamp")).fetchone())
 
 
 @dataclass(frozen=True)

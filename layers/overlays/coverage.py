@@ -43,7 +43,6 @@ from geomap.analysis.area import AreaNotFound, load_area
 from geomap.analysis.classify import classify
 from geomap.analysis.counts import CountTable, count_table
 from geomap.analysis.privacy import suppress_below
-from geomap.sql import sql
 from layers.overlays import BadParameter, Overlay, OverlayQuery, legend, palette
 from layers.overlays import psks as psks_param
 from layers.overlays.resources import VENDOR, psks_of, texts
@@ -133,10 +132,8 @@ COMPUTED = Computed()
 
 def access_key(query: OverlayQuery, chosen: tuple[str, ...] | None) -> tuple:
     """What an :class:`Access` depends on (see :class:`Computed`)."""
-    cases = query.conn.execute(sql("overlays/stamp"), {"prefix": query.area + "."}).fetchone()
-    resources = query.conn.execute(sql("overlays/resource_stamp")).fetchone()
     return (query.conn.info.dsn, query.area, query.cases, chosen, query.suppressed,
-            suppress_below(), tuple(cases), tuple(resources))
+            suppress_below(), query.case_stamp, query.resource_stamp)
 
 
 def compute(query: OverlayQuery) -> Access:
