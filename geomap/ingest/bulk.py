@@ -65,7 +65,7 @@ class _Store:
         self.wait()
         self._pending = self._pool.submit(self._store, text)
 
-    def _store(self, text: list[str]) -> tuple[int, int]:
+    def _store(self, text: list[bytes]) -> tuple[int, int]:
         with self.conn.cursor() as cur:
             copy_staging_text(cur, text, PIECE_TABLE)
         done = store_staged(self.conn, PIECE_TABLE, self.upload_id, self.user)
@@ -82,40 +82,41 @@ class _Store:
 
     def close(self) -> None:
         """Wait for the worker (also on an error: no query may still run on the
-        connection when its transaction is rolled back), then drop the piece table."""
+        connection when its transaction is rolled back). The piece table goes with the
+        transaction (ON COMMIT DROP, or the rollback): no statement here may hide a
+        failed store's own error behind InFailedSqlTransaction."""
         try:
             self.wait()
         finally:
             self._pool.shutdown(wait=True)
-        self.conn.execute(f"DROP TABLE {PIECE_TABLE}")
 
 
 def import_file(conn: psycopg.Connection, user: Uploader, upload: Upload, *,
                 dry_run: bool = False, piece_rows: int = PIECE_ROWS,
                 today: date | None = None,
-                connect: Callable[[], psycopg.Connection] | None = None,
+                connect: Callable[[], psycopg.Connection],
                 progress: Callable[[int], None] | None = None,
                 ) -> tuple[Preview, Confirmed | None]:
     """Check ``upload`` piece by piece and store its valid rows (not with ``dry_run``).
 
     Returns the report of the whole file (a :class:`Preview` without points) and what
     was stored. ``progress`` is called with the rows of each piece done. ``connect``
-    (a function returning a new autocommit connection) lets checking and storing run
-    at the same time; without it everything runs on ``conn``, one after the other.
+    (a function returning a new autocommit connection) gives the checks their own
+    connection, so checking piece k+1 and storing piece k (on ``conn``, in a worker
+    thread) run at the same time and never share a connection.
     """
-    reader = connect() if connect is not None else None
+    reader = connect()
     try:
         with conn.transaction():
-            return _import(conn, reader or conn, user, read_pieces(upload, piece_rows),
+            return _import(conn, reader, user, read_pieces(upload, piece_rows),
                            dry_run=dry_run, today=today, connect=connect, progress=progress)
     finally:
-        if reader is not None:
-            reader.close()
+        reader.close()
 
 
 def _import(conn: psycopg.Connection, reader: psycopg.Connection, user: Uploader,
             pieces: Iterable[Table], *, dry_run: bool, today: date | None,
-            connect: Callable[[], psycopg.Connection] | None,
+            connect: Callable[[], psycopg.Connection],
             progress: Callable[[int], None] | None) -> tuple[Preview, Confirmed | None]:
     first: Table | None = None
     upload_id: int | None = None

@@ -211,11 +211,9 @@ def new_upload(cur: psycopg.Cursor, user: Uploader, table: Table) -> int:
          area_limit(user))).fetchone()[0]
 
 
-def copy_staged(cur: psycopg.Cursor, cases: pd.DataFrame, upload_id: int,
-                table: str = "case_staging") -> None:
-    """Append checked rows (:attr:`Checked.cases`) to the upload's staged rows (or to
-    ``table``, a table of the same columns)."""
-    copy_staging_text(cur, _staging_csv(cases, upload_id), table)
+def copy_staged(cur: psycopg.Cursor, cases: pd.DataFrame, upload_id: int) -> None:
+    """Append checked rows (:attr:`Checked.cases`) to the upload's staged rows."""
+    copy_staging_text(cur, _staging_csv(cases, upload_id), "case_staging")
 
 
 def staging_text(cases: pd.DataFrame, upload_id: int) -> list[bytes]:

@@ -451,7 +451,7 @@ def _duplicates(conn: psycopg.Connection, errors: _Errors, ok: np.ndarray,
 
 def _packed(at: np.ndarray, fingerprint: np.ndarray, nik_hash: np.ndarray,
             category: np.ndarray, status: np.ndarray) -> dict:
-    """The rows ``at`` as the parameters of ``existing.sql``/``staged_repeats.sql``: the
+    """The rows ``at`` as the parameters of ``existing.sql``: the
     hashes as one bytea each (32 bytes a row, end to end), the categories as one text,
     one flag byte a row (1: has a NIK, 2: open)."""
     has_nik = pd.notna(nik_hash[at])
