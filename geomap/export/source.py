@@ -10,7 +10,7 @@ layers, the atlas pages and the data files of one run publish one audited table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import geopandas as gpd
 import pandas as pd
@@ -29,8 +29,7 @@ from geomap.sql import sql
 
 LayerName = Literal["choropleth-desa", "choropleth-kecamatan", "boundaries", "coverage", "gap",
                     "heat", "resources"]
-LAYERS: tuple[LayerName, ...] = ("choropleth-desa", "choropleth-kecamatan", "boundaries",
-                                 "coverage", "gap", "heat", "resources")
+LAYERS: tuple[LayerName, ...] = get_args(LayerName)
 LAYER_TITLES = {"choropleth-desa": "Sebaran PMKS per desa / PMKS cases per desa",
                 "choropleth-kecamatan": "Sebaran PMKS per kecamatan / PMKS cases per kecamatan",
                 "boundaries": "Batas wilayah / Administrative boundaries",
