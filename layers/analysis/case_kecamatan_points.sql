@@ -4,8 +4,4 @@
 SELECT array_send(array_agg(ST_X(c.geom))) AS lon, array_send(array_agg(ST_Y(c.geom))) AS lat,
        array_send(array_agg(replace(c.kecamatan_code, '.', '')::float8)) AS kecamatan
 FROM pmks_case c
-WHERE starts_with(c.desa_code, %(prefix)s)
-  AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
-  AND (%(date_from)s::date IS NULL OR c.recorded_on >= %(date_from)s::date)
-  AND (%(date_to)s::date IS NULL OR c.recorded_on <= %(date_to)s::date)
-  AND (NOT %(open_only)s OR c.status <> 'selesai')
+WHERE \include analysis/case_filter

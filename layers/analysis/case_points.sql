@@ -7,8 +7,4 @@
 SELECT array_send(array_agg(ST_X(c.geom))) AS lon, array_send(array_agg(ST_Y(c.geom))) AS lat
 FROM pmks_case c
 WHERE c.ctid >= %(tid_from)s::tid AND c.ctid < %(tid_to)s::tid
-  AND starts_with(c.desa_code, %(prefix)s)
-  AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
-  AND (%(date_from)s::date IS NULL OR c.recorded_on >= %(date_from)s::date)
-  AND (%(date_to)s::date IS NULL OR c.recorded_on <= %(date_to)s::date)
-  AND (NOT %(open_only)s OR c.status <> 'selesai')
+  AND \include analysis/case_filter

@@ -11,9 +11,5 @@ SELECT c.id, c.category_code AS category, c.desa_code, d.name AS desa_name,
   LEFT JOIN case_person p ON p.case_id = c.id
   LEFT JOIN region d ON d.code = c.desa_code
  WHERE geomap_in_area(c.kecamatan_code, %(area)s)
-   AND starts_with(c.desa_code, %(prefix)s)
-   AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
-   AND (%(date_from)s::date IS NULL OR c.recorded_on >= %(date_from)s::date)
-   AND (%(date_to)s::date IS NULL OR c.recorded_on <= %(date_to)s::date)
-   AND (NOT %(open_only)s OR c.status <> 'selesai')
+   AND \include analysis/case_filter
  ORDER BY c.id

@@ -8,11 +8,7 @@ WITH picked AS (
     SELECT c.id, round(ST_Y(c.geom)::numeric, 4) AS lat, round(ST_X(c.geom)::numeric, 4) AS lon
     FROM pmks_case c
     WHERE geomap_in_area(c.kecamatan_code, %(area)s)
-      AND starts_with(c.desa_code, %(prefix)s)
-      AND (%(categories)s::text[] IS NULL OR c.category_code = ANY (%(categories)s::text[]))
-      AND (%(date_from)s::date IS NULL OR c.recorded_on >= %(date_from)s::date)
-      AND (%(date_to)s::date IS NULL OR c.recorded_on <= %(date_to)s::date)
-      AND (NOT %(open_only)s OR c.status <> 'selesai')
+      AND \include analysis/case_filter
 ), places AS (
     SELECT lat, lon, count(*)::int AS n FROM picked GROUP BY lat, lon
 )
