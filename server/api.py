@@ -78,11 +78,7 @@ def labels(name: str) -> Response:
         - LayerName
         - Area
       responses:
-        200:
-          description: labels
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Labels"}
+        200: {json: Labels, description: "labels"}
     """
     layer = visible_layer(name)
     if layer.label_field is None:

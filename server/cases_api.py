@@ -67,11 +67,7 @@ def list_cases():
         - Personal
         - Purpose
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CaseList"}
+        200: {json: CaseList}
     """
     query = case_filter(request.args)
     with connection() as conn:
@@ -93,11 +89,7 @@ def get_case(case_id: int):
         - Personal
         - Purpose
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Case"}
+        200: {json: Case}
     """
     with connection() as conn:
         row = case_reads.get_case(conn, current_user(), case_id)
@@ -121,11 +113,7 @@ def counts():
         - {name: from, in: query, schema: {type: string, format: date}}
         - {name: to, in: query, schema: {type: string, format: date}}
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Counts"}
+        200: {json: Counts}
     """
     query = case_filter(request.args)
     if query.within and codes.level(query.within) == "desa":
@@ -176,17 +164,9 @@ def upload():
     post:
       summary: Unggah berkas kasus (pratinjau) / Upload a case file (preview)
       operationId: uploadCases
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema: {$ref: "#/components/schemas/FileUpload"}
+      requestBody: FileUpload
       responses:
-        201:
-          description: Preview
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CaseUploadPreview"}
+        201: {json: CaseUploadPreview, description: "Preview"}
         413: TooLarge
     """
     upload_file = case_ingest.file_from_request()
@@ -205,11 +185,7 @@ def upload_preview(upload_id: int):
       summary: Pratinjau unggahan / An upload's preview
       operationId: getCaseUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CaseUploadPreview"}
+        200: {json: CaseUploadPreview}
     """
     with connection() as conn:
         preview = case_ingest.load_preview(conn, current_user(), upload_id)
@@ -226,11 +202,7 @@ def upload_points(upload_id: int):
       summary: Titik unggahan / An upload's points
       operationId: getCaseUploadPoints
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/FeatureCollection"}
+        200: {json: FeatureCollection}
     """
     with connection() as conn:
         collection = case_ingest.staged_points(conn, current_user(), upload_id)
@@ -247,11 +219,7 @@ def confirm(upload_id: int):
       summary: Simpan unggahan / Confirm an upload
       operationId: confirmCaseUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CaseUploadConfirmed"}
+        200: {json: CaseUploadConfirmed}
         409: UploadClosed
     """
     with connection() as conn:
@@ -268,11 +236,7 @@ def discard(upload_id: int):
       summary: Buang unggahan / Discard an upload
       operationId: discardCaseUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Discarded"}
+        200: {json: Discarded}
     """
     with connection() as conn:
         case_ingest.discard(conn, current_user(), upload_id)

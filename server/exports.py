@@ -307,16 +307,8 @@ def create():
           multipart/form-data:
             schema: {$ref: "#/components/schemas/ExportRequest"}
       responses:
-        202:
-          description: the job, queued
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ExportJob"}
-        429:
-          description: Terlalu banyak ekspor / Too many exports at once
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
+        202: {json: ExportJob, description: "the job, queued"}
+        429: {json: Error, description: "Terlalu banyak ekspor / Too many exports at once"}
     """
     user = current_user()
     args = _args()
@@ -376,11 +368,7 @@ def status(job_id: str):
       summary: Status ekspor / An export's state
       operationId: getExport
       responses:
-        200:
-          description: the job
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ExportJob"}
+        200: {json: ExportJob, description: "the job"}
     """
     response = jsonify(_job_json(_own_job(job_id)))
     response.headers["Cache-Control"] = "no-store"

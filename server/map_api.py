@@ -191,11 +191,7 @@ def overlay_json(name: str):
         - {name: rows, in: query, description: "gap: rows of the ranked table (default 20)",
            schema: {type: integer, minimum: 1, maximum: 200}}
       responses:
-        200:
-          description: the overlay's data, legend and filter
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Overlay"}
+        200: {json: Overlay, description: "the overlay's data, legend and filter"}
     """
     overlay = visible_overlay(name)
     with connection() as conn:

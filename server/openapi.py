@@ -10,19 +10,20 @@ OpenAPI operation in YAML under its HTTP method (apispec's docstring convention)
         get:
           summary: One thing / Satu hal
           responses:
-            200:
-              content:
-                application/json:
-                  schema: {$ref: "#/components/schemas/Thing"}
+            200: {json: Thing}
         \"\"\"
 
-Shared schemas, parameters, responses and security schemes live in ``server/openapi.yaml``;
-a docstring names a shared parameter by its name (``- Area``), a shared response by its name
-(``413: TooLarge``) and a schema by ``$ref``. So that
-a docstring holds only what is particular to its view, the builder adds to every
-operation the path parameters of its Flask rule that it does not declare (``int``
-converters as integers) and the error answers every endpoint can give (400, 401, 403,
-404, 503 with the ``Error`` schema). ``/ogcapi`` is described by its own document
+Shared schemas, parameters, responses, request bodies and security schemes live in
+``server/openapi.yaml``; a docstring names a shared parameter by its name (``- Area``), a
+shared response by its name (``413: TooLarge``), a shared request body by its name
+(``requestBody: FileUpload``, copied in) and a schema by ``$ref``. A JSON answer with a
+shared schema is written ``200: {json: Thing}`` (description "OK") or
+``202: {json: Thing, description: "Queued"}``: the builder makes the response object,
+which every such answer would otherwise spell out in five lines. So that a docstring
+holds only what is particular to its view, the builder adds to every operation the path
+parameters of its Flask rule that it does not declare (``int`` converters as integers)
+and the error answers every endpoint can give (400, 401, 403, 404, 503 with the
+``Error`` schema). ``/ogcapi`` is described by its own document
 (:mod:`server.ogcapi_openapi`), merged in under its prefix.
 
 ``tests/test_openapi.py`` fails when a route under ``/api``, ``/tiles`` or ``/ogcapi``
@@ -81,14 +82,27 @@ def _path_parameter(rule: Rule, name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def json_response(json: str, description: str = "OK") -> dict[str, Any]:
+    """The response object of ``{json: Schema}`` in a docstring: ``Schema`` as JSON."""
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{json}"}}}}
+
+
 def _complete(operation: dict[str, Any], rule: Rule) -> dict[str, Any]:
-    """Add the rule's undeclared path parameters and the common error answers."""
+    """Add the rule's undeclared path parameters and the common error answers; expand
+    the short forms of a request body and a JSON answer."""
     parameters = operation.get("parameters", [])
     declared = {p.get("name") for p in parameters if isinstance(p, dict) and p.get("in") == "path"}
     declared |= {"name"} if {"LayerName", "OverlayName"} & set(map(str, parameters)) else set()
     missing = [_path_parameter(rule, name) for name in sorted(rule.arguments - declared)]
     operation["parameters"] = missing + parameters
+    if isinstance(operation.get("requestBody"), str):
+        operation["requestBody"] = copy.deepcopy(
+            _components()["requestBodies"][operation["requestBody"]])
     responses = operation.setdefault("responses", {})
+    for status, response in responses.items():
+        if isinstance(response, dict) and "json" in response:
+            responses[status] = json_response(**response)
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for status, text in _COMMON_ERRORS.items():
         responses.setdefault(status, {"description": text, "content": error})

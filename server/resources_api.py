@@ -53,11 +53,7 @@ def list_resources():
         - Area
         - Category
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourceList"}
+        200: {json: ResourceList}
     """
     with connection() as conn:
         rows = ingest.listing(conn, current_user(), request.args.get("category") or None,
@@ -112,16 +108,8 @@ def patch_resource(resource_id: int):
                 active: {}
                 contact: {}
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Resource"}
-        422:
-          description: Tidak ada baris yang diterima / No row accepted
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/RowsRefused"}
+        200: {json: Resource}
+        422: {json: RowsRefused, description: "Tidak ada baris yang diterima / No row accepted"}
     """
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body or set(body) - set(ingest.EDITABLE):
@@ -144,17 +132,9 @@ def upload():
     post:
       summary: Unggah berkas sumber daya (pratinjau) / Upload a resource file (preview)
       operationId: uploadResources
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema: {$ref: "#/components/schemas/FileUpload"}
+      requestBody: FileUpload
       responses:
-        201:
-          description: Preview
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcePreview"}
+        201: {json: ResourcePreview, description: "Preview"}
         413: TooLarge
     """
     upload_file = case_ingest.file_from_request()
@@ -171,11 +151,7 @@ def upload_preview(draft_id: int):
       summary: Pratinjau berkas sumber daya / A resource file's preview
       operationId: getResourceUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcePreview"}
+        200: {json: ResourcePreview}
     """
     with connection() as conn:
         return jsonify(ingest.load_preview(conn, current_user(), draft_id))
@@ -190,11 +166,7 @@ def confirm(draft_id: int):
       summary: Simpan berkas sumber daya / Import a previewed resource file
       operationId: confirmResourceUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ResourcePreview"}
+        200: {json: ResourcePreview}
         409: UploadClosed
     """
     with connection() as conn:
@@ -210,11 +182,7 @@ def discard(draft_id: int):
       summary: Buang berkas sumber daya / Discard a resource file
       operationId: discardResourceUpload
       responses:
-        200:
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Discarded"}
+        200: {json: Discarded}
     """
     with connection() as conn:
         ingest.discard_file(conn, current_user(), draft_id)

@@ -67,11 +67,7 @@ def document(name: str) -> Response:
         - LayerName
         - Area
       responses:
-        200:
-          description: TileJSON 3.0
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/TileJSON"}
+        200: {json: TileJSON, description: "TileJSON 3.0"}
     """
     layer = tiled_layer(name)
     area_code = requested_area()

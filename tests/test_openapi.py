@@ -104,3 +104,30 @@ def test_layers_offered_are_the_callers(web_client, users, api_token):
     assert set(overlays) == {overlay.name for overlay in visible_overlays("dinas")}
     ogc = anonymous["paths"]["/ogcapi/collections/{collectionId}"]["get"]["parameters"][0]
     assert ogc["schema"]["enum"] == _layer_enum(anonymous)
+
+
+def test_short_forms_are_expanded(web_app):
+    """``{json: Schema}`` and a named request body become what they stand for."""
+
+    @web_app.post("/api/short/<int:thing_id>")
+    def short(thing_id: int):
+        """A route written with the short forms.
+        ---
+        post:
+          requestBody: FileUpload
+          responses:
+            200: {json: Discarded}
+            202: {json: Discarded, description: "Queued"}
+        """
+        return {"id": thing_id}
+
+    with web_app.test_request_context():
+        document = build_document(web_app, [])
+    validate(document)
+    operation = document["paths"]["/api/short/{thing_id}"]["post"]
+    schema = {"$ref": "#/components/schemas/Discarded"}
+    assert operation["responses"]["200"] == {"description": "OK", "content": {
+        "application/json": {"schema": schema}}}
+    assert operation["responses"]["202"]["description"] == "Queued"
+    assert operation["requestBody"] == {"required": True, "content": {
+        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/FileUpload"}}}}
