@@ -224,17 +224,22 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     }
 
 
-OVERLAY = Overlay(
+def access_overlay(name: str, title: Text, build: Callable[[OverlayQuery], dict[str, Any]],
+                   description: Text, order: int, filters: tuple[str, ...]) -> Overlay:
+    """An overlay drawn from :func:`compute` (Coverage, Gap): per desa, for every logged-in
+    role, with the PSKS overlays' scripts; aggregates only, so its answer is kept until
+    the cases or the resources change. One place, so the two cannot part on that."""
+    return Overlay(name=name, title=title, roles=LOGGED_IN, kind="units", build=build,
+                   description=description, order=order, filters=filters, vendor=VENDOR,
+                   cacheable=True, uses_resources=True)
+
+
+OVERLAY = access_overlay(
     name="coverage",
-    cacheable=True,  # aggregates only; kept until the cases or the resources change
-    uses_resources=True,
     title=TITLE,
-    roles=LOGGED_IN,
-    kind="units",
     build=build,
     description=Text("Aksesibilitas sumber daya PSKS per desa (E2SFCA)",
                      "Accessibility of PSKS resources per desa (E2SFCA)"),
     order=310,
     filters=("categories", "period", "method", "psks"),
-    vendor=VENDOR,
 )

@@ -18,11 +18,11 @@ from typing import Any
 from geomap.analysis.gap import gap
 from geomap.area import area_param
 from geomap.sql import sql
-from layers.overlays import BadParameter, Overlay, OverlayQuery, legend
+from layers.overlays import BadParameter, OverlayQuery, legend
 from layers.overlays import psks as psks_param
-from layers.overlays.coverage import compute, finite
-from layers.overlays.resources import VENDOR, texts
-from layers.registry import LOGGED_IN, Text
+from layers.overlays.coverage import access_overlay, compute, finite
+from layers.overlays.resources import texts
+from layers.registry import Text
 
 TITLE = Text("Kesenjangan: kebutuhan vs cakupan", "Gap: need vs coverage")
 NEED = {"rate": Text("Kebutuhan: kasus per 1.000 penduduk", "Need: cases per 1,000 residents"),
@@ -107,17 +107,12 @@ def build(query: OverlayQuery) -> dict[str, Any]:
     }
 
 
-OVERLAY = Overlay(
+OVERLAY = access_overlay(
     name="gap",
-    cacheable=True,  # aggregates only; kept until the cases or the resources change
-    uses_resources=True,
     title=TITLE,
-    roles=LOGGED_IN,
-    kind="units",
     build=build,
     description=Text("Kebutuhan tinggi dan cakupan rendah: ungu muda",
                      "High need and low coverage: magenta"),
     order=320,
     filters=("categories", "period", "psks"),
-    vendor=VENDOR,
 )
