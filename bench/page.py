@@ -127,8 +127,9 @@ def login_state(browser, base: str, user: str) -> dict:
     return state
 
 
-def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, float]:
-    """(bytes transferred, seconds to drawn) of one first view in a fresh context."""
+def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, float, int]:
+    """(bytes transferred, seconds to drawn, responses) of one first view in a fresh
+    context."""
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   storage_state=state, service_workers="block")
     page = context.new_page()
@@ -156,7 +157,7 @@ def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, 
     context.close()
     if failed:
         raise SystemExit(f"{view.title}: failed requests {failed}")
-    return total, drawn
+    return total, drawn, len(received)
 
 
 def main() -> int:
@@ -209,7 +210,9 @@ def main() -> int:
                         size = statistics.median(r[0] for r in runs)
                         drawn = statistics.median(r[1] for r in runs)
                         results[view.title] = (size, drawn)
-                        print(f"{view.title}: {size / 1e6:.3f} MB, drawn in median "
+                        print(f"{view.title}: {size / 1e6:.3f} MB in "
+                              f"{statistics.median(r[2] for r in runs):.0f} responses, "
+                              f"drawn in median "
                               f"{drawn:.2f} s ({', '.join(f'{r[1]:.2f}' for r in runs)})")
                         if view.max_bytes:
                             met = size <= view.max_bytes and drawn <= view.max_seconds

@@ -258,6 +258,12 @@ def _job_json(job: dict) -> dict:
     return out
 
 
+def button_label(lang: str) -> str | None:
+    """The map page's Export button for the caller, in ``lang``; None for a visitor, who
+    gets no button (``options`` answers it ``allowed: false``)."""
+    return None if current_user() is None else TEXTS["export"][1 if lang == "en" else 0]
+
+
 @bp.get("/options")
 def options():
     """What the export dialog offers this caller, its texts and a CSRF token; for a

@@ -27,6 +27,7 @@ from geomap.render.strings import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, both, text
 from geomap.sql import sql
 from layers.overlays import pick, visible_overlays
 from layers.registry import Layer, visible_layers
+from server import exports
 from server.db import connection
 from server.security import nonce
 from server.visibility import viewer_role
@@ -124,5 +125,5 @@ def map_view():
         layers=[(layer, layer_urls(layer, area.code)) for layer in visible_layers(viewer_role())],
         lang_switch_url=switch_url(lang), areas_url=url_for("pages.landing"),
         static_url=lambda path: url_for("static", filename=path),
-        panel=overlay_panel(lang))
+        panel=overlay_panel(lang), export_label=exports.button_label(lang))
     return Response(html, mimetype="text/html")

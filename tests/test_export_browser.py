@@ -224,5 +224,6 @@ def test_a_planner_is_not_offered_personal_data(browser_page, users, bandung_db)
     login(browser_page, users["planner"], "/map?area=32.04")
     page = browser_page.page
     page.click(".geomap-export-button")
-    assert page.locator("form.geomap-export select[name=what]").is_visible()
+    # The dialog (export.js, loaded by this first click) opens once its options arrive.
+    page.locator("form.geomap-export select[name=what]").wait_for(state="visible")
     assert page.locator("form.geomap-export input[name=personal]").count() == 0

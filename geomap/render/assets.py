@@ -59,6 +59,15 @@ class ExternalAsset(RuntimeError):
     """A page would load a script or style sheet from outside the app."""
 
 
+def asset_urls(names: tuple[str, ...], static_url: Callable[[str], str],
+               ) -> dict[str, list[str]]:
+    """``{"scripts": [...], "styles": [...]}``: the URLs of the vendored assets ``names``
+    in their order, for map.js to load when a feature is first used (an overlay switched
+    on, the export dialog opened) instead of with the page."""
+    return {"scripts": [static_url(VENDOR[n]) for n in names if VENDOR[n].endswith(".js")],
+            "styles": [static_url(VENDOR[n]) for n in names if VENDOR[n].endswith(".css")]}
+
+
 def links(names: tuple[str, ...]) -> list[tuple[str, str]]:
     """``(name, name)`` pairs for a ``default_js``/``default_css`` list; URLs come at render."""
     return [(name, name) for name in names]

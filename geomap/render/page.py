@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 import folium
 from branca.element import Element, MacroElement
-from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from geomap.config import PROJECT_ROOT
 from geomap.render.area import Area
-from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, Requires, links
+from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, asset_urls, links
 from geomap.render.strings import text
 from layers.overlays import Overlay
 from layers.registry import Layer
@@ -50,15 +49,6 @@ class OverlayPanel:
     overlays: list[tuple[Overlay, str]]
     categories: list[tuple[str, str]]  # PMKS (code, name) in the page's language
     methods: list[tuple[str, str]]     # classification (key, name)
-
-
-class OverlayScripts(JSCSSMixin):
-    """Loads each overlay's drawing code after map.js (folium adds the Map's own first)."""
-
-    def __init__(self, scripts: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self._name = "OverlayScripts"
-        self.default_js = scripts
 
 
 class GeomapLayers(MacroElement):
@@ -95,11 +85,20 @@ def layer_config(layer: Layer, urls: LayerUrls, lang: str) -> dict:
     }
 
 
+def overlay_assets(overlay: Overlay, static_url: Callable[[str], str]) -> dict[str, list[str]]:
+    """The overlay's scripts and style sheets, its vendored libraries then its drawing code:
+    map.js loads them when the overlay is first switched on, not with the page (most
+    overlays are off in most views)."""
+    assets = asset_urls(overlay.vendor, static_url)
+    assets["scripts"].append(static_url(overlay.script))
+    return assets
+
+
 def overlay_config(overlay: Overlay, url: str, static_url: Callable[[str], str],
                    lang: str) -> dict:
     """What ``map.js`` needs to offer ``overlay`` (its data comes from ``url``)."""
     return {"name": overlay.name, "title": overlay.title(lang), "kind": overlay.kind,
-            "url": url, "script": static_url(overlay.script), "show": overlay.show,
+            "url": url, "assets": overlay_assets(overlay, static_url), "show": overlay.show,
             "filters": list(overlay.filters),
             "description": overlay.description(lang) if overlay.description else None}
 
@@ -112,24 +111,25 @@ def panel_config(panel: OverlayPanel, static_url: Callable[[str], str], lang: st
                        for k in ("desa", "kecamatan")]}
 
 
-# The map page's first script, inlined at the top of <head>: it starts the requests of
-# the overlays on and the GeoJSON layers before Leaflet and the other scripts have loaded
-# (read its header). FILTER_DEFAULTS are map.js's FILTERS, which it needs to build the
-# same URLs.
-EARLY_JS = (PROJECT_ROOT / "server" / "static" / "geomap" / "early.js").read_text(
-    encoding="utf-8")
-FILTER_DEFAULTS = {"categories": "", "from": "", "to": "", "level": "desa",
-                   "method": "quantiles", "k": "5"}
+# The map page's first script, inlined at the top of <head>: the link's rules
+# (maplink.js, which map.js uses too), then early.js, which starts the requests of the
+# overlays on and the GeoJSON layers before Leaflet and the other scripts have loaded
+# (read their headers).
+EARLY_JS = "\n".join(
+    (PROJECT_ROOT / "server" / "static" / "geomap" / name).read_text(encoding="utf-8")
+    for name in ("maplink.js", "early.js"))
 
 
 def early_requests(area: Area, lang: str, layers: list[tuple[Layer, LayerUrls]],
-                   panel: OverlayPanel | None) -> Element:
-    """``early.js`` inlined, after its config (``geomapEarlyConfig``)."""
+                   panel: OverlayPanel | None, static_url: Callable[[str], str]) -> Element:
+    """``maplink.js`` and ``early.js`` inlined, after early.js's config
+    (``geomapEarlyConfig``)."""
     config = {
-        "area": area.code, "lang": lang, "defaults": FILTER_DEFAULTS,
+        "area": area.code, "lang": lang,
         "layers": [{"name": layer.name, "url": urls.data} for layer, urls in layers
                    if layer.output != "mvt"],
-        "overlays": [{"name": o.name, "url": url, "show": o.show, "filters": list(o.filters)}
+        "overlays": [{"name": o.name, "url": url, "show": o.show, "filters": list(o.filters),
+                      "assets": overlay_assets(o, static_url)}
                      for o, url in (panel.overlays if panel else [])],
     }
     # Element's text is a Jinja template: raw, so no brace in the code or data is read.
@@ -146,14 +146,16 @@ OVERLAY_TEXTS = ("overlay.filters", "overlay.categories", "overlay.all", "overla
 def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
              lang_switch_url: str, areas_url: str, nonce: str,
              static_url: Callable[[str], str], basemap: Basemap | None,
-             panel: OverlayPanel | None = None) -> str:
-    """The HTML of the map of ``area`` with ``layers`` (those the viewer may see)."""
+             panel: OverlayPanel | None = None, export_label: str | None = None) -> str:
+    """The HTML of the map of ``area`` with ``layers`` (those the viewer may see); with
+    ``export_label``, the Export button (for a viewer who may export)."""
     title = f"{area.name or text('landing.all', lang)} · {text('map.title', lang)} · geomap"
     figure = LocalFigure(title=title, lang=lang, static_url=static_url, nonce=nonce)
     icon = static_url("geomap/favicon.svg")
     figure.header.add_child(Element(f'<link rel="icon" type="image/svg+xml" href="{icon}">'),
                             name="icon")
-    figure.header.add_child(early_requests(area, lang, layers, panel), name="geomap_early")
+    figure.header.add_child(early_requests(area, lang, layers, panel, static_url),
+                            name="geomap_early")
     west, south, east, north = area.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=10,
                       tiles=None, control_scale=True, min_zoom=5, max_zoom=19)
@@ -174,15 +176,12 @@ def map_page(*, area: Area, layers: list[tuple[Layer, LayerUrls]], lang: str,
         # The overlays this viewer may see (none for visitors) and the filter panel.
         "panel": panel_config(panel, static_url, lang) if panel and panel.overlays else None,
         "links": {"areas": areas_url, "lang": lang_switch_url},
+        # The Export button; its dialog (export.js, export.css) loads on the first click.
+        "export": {"label": export_label,
+                   "assets": asset_urls(("geomap_export_js", "geomap_export_css"), static_url)}
+        if export_label else None,
         "texts": {key: text(key, lang) for key in (
             "map.legend", "map.areas", "lang.switch", "map.load_failed", *OVERLAY_TEXTS)},
     }).add_to(fmap)
-    if panel and panel.overlays:
-        vendor = dict.fromkeys(name for o, _ in panel.overlays for name in o.vendor)
-        if vendor:  # scripts and style sheets, each as what it is
-            Requires(*vendor).add_to(fmap)
-        OverlayScripts([(f"geomap_overlay_{o.name}", static_url(o.script))
-                        for o, _ in panel.overlays]).add_to(fmap)
-    # The Export button and its dialog (server/static/geomap/export.js), after map.js.
-    Requires("geomap_export_js", "geomap_export_css").add_to(fmap)
+    # No overlay's scripts and no export dialog here: map.js loads them when needed.
     return figure.render()

@@ -106,7 +106,7 @@ class Overlay:
     # shows a control when a visible overlay uses it).
     filters: tuple[str, ...] = ("categories", "period")
     # Vendored assets its script needs (names of geomap.render.assets.VENDOR, e.g.
-    # "leaflet-heat.js"); the page loads them before the overlay scripts.
+    # "leaflet-heat.js"); map.js loads them, then its script, when it is first switched on.
     vendor: tuple[str, ...] = ()
     # Its answer depends only on the cases, population and boundaries of the area (and
     # the query): the endpoint may keep it until those change (layers/overlays/stamp.sql).

@@ -12,10 +12,13 @@
  * server applies the caller's role and area to all of it (a planner's file is
  * suppressed like its map; the heat prints as a density raster, never points).
  *
- * The button appears only for a logged-in viewer (GET /api/exports/options says
- * {allowed: false} to visitors). Personal data is offered only to the roles that may
- * read it (options.personal), with a purpose, as the cases API asks. Texts come from the server in the page's language and
- * go in with textContent.
+ * The button is map.js's (shown to a logged-in viewer, config.export); this file and
+ * export.css are loaded on its first click, when map.js calls geomap.exportDialog(wrap,
+ * button): it asks GET /api/exports/options for what to offer, puts the dialog under the
+ * button, opens it, and from then on the button opens and closes it. Personal data is
+ * offered only to the roles that may read it (options.personal), with a purpose, as the
+ * cases API asks. Texts come from the server in the page's language and go in with
+ * textContent.
  */
 (function () {
   'use strict';
@@ -205,40 +208,22 @@
     status.textContent = t.failed + (detail ? ': ' + detail : '');
   }
 
-  function install(options) {
-    var state = window.geomap && window.geomap.state;
-    if (!state || !options.allowed) { return; }
-    var control = L.control({position: 'topleft'});
-    control.onAdd = function () {
-      var wrap = element('div', 'geomap-export-control');
-      var button = element('button', 'geomap-export-button geomap-box', options.texts.export);
-      button.type = 'button';
-      var box = dialog(options);
-      button.addEventListener('click', function () { box.hidden = !box.hidden; });
-      wrap.appendChild(button);
-      wrap.appendChild(box);
-      L.DomEvent.disableClickPropagation(wrap);
-      L.DomEvent.disableScrollPropagation(wrap);
-      return wrap;
-    };
-    control.addTo(state.map);
-    // Near the top of its corner (after the zoom buttons), above the filter panel: the
-    // panels that grow from the bottom-left (the gap's ranked table) must not cover it.
-    var node = control.getContainer(), corner = node.parentNode;
-    var zoom = corner.querySelector('.leaflet-control-zoom');
-    corner.insertBefore(node, zoom ? zoom.nextSibling : corner.firstChild);
-  }
-
-  function init() {
-    var state = window.geomap && window.geomap.state;
+  // The dialog under map.js's Export button, open (see the header). A promise: map.js
+  // reports a failure.
+  function exportDialog(wrap, button) {
+    var state = window.geomap.state;
     var lang = state ? state.config.lang : 'id';
-    getJson('/api/exports/options?lang=' + encodeURIComponent(lang)).then(install)
-      .catch(function (error) { console.error('geomap export: ' + JSON.stringify(error)); });
+    return getJson('/api/exports/options?lang=' + encodeURIComponent(lang))
+      .then(function (options) {
+        if (!options.allowed) { throw new Error('export not allowed'); }
+        var box = dialog(options);
+        button.addEventListener('click', function () { box.hidden = !box.hidden; });
+        wrap.appendChild(box);
+        box.hidden = false;
+      }, function (error) {
+        throw error instanceof Error ? error : new Error(JSON.stringify(error));
+      });
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  window.geomap.exportDialog = exportDialog;
 }());

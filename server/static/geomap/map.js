@@ -12,9 +12,12 @@
  * OVERLAYS (analysis layers over the boundaries; layers/overlays/<name>.py on the server)
  * -------------------------------------------------------------------------------
  * config.panel.overlays lists those the viewer may see: {name, title, kind ("units",
- * "points", "raster"), url (GET /api/map/<name>.json), script, show, filters}. Each
- * overlay's drawing code is server/static/geomap/overlays/<name>.js, loaded after this
- * file, which registers itself:
+ * "points", "raster"), url (GET /api/map/<name>.json), assets ({scripts, styles}: the
+ * vendored libraries it needs, then its own drawing code, server/static/geomap/overlays/
+ * <name>.js), show, filters}. The page does not load an overlay's assets: this file
+ * does, the first time the overlay is switched on (or is on in the link when the page
+ * opens: early.js has preloaded them then), and waits for them before drawing; scripts
+ * run in their order. The drawing code registers itself:
  *
  *   geomap.overlays.register('<name>', {
  *     draw: function (ctx, data) { ... },   // required: data is the endpoint's JSON
@@ -41,10 +44,12 @@
  *                             switched on last wins a level; undone automatically
  *   ctx.element(tag, class, text), ctx.swatch(style), ctx.fetchJson(url)
  * An overlay with a filter of its own registers it once, at load:
- *   geomap.overlays.addFilter('psks', {value: '', label: function (texts) {...},
+ *   geomap.overlays.addFilter('psks', {label: function (texts) {...},
  *                                      control: function (value, texts) { return input; }})
- * (the input's name is the key; the panel shows it when an overlay lists the key in
- * its filters, and the value goes in the URL and every overlay request).
+ * (the input's name is the key; its default is ''. The value is read from the URL when
+ * the page opens, before any overlay script has loaded, and goes in the URL and in the
+ * requests of the overlays listing the key; the panel keeps a place for the control
+ * and shows it once the filter is registered.)
  * data.legend ({title, entries: [{label, color, count?, outline?}], notes, period}) is
  * drawn in the legend box as .geomap-legend-<name> without anything to do; popup(...)
  * is asked for the content when a painted unit is clicked (build it with
@@ -52,9 +57,16 @@
  * The layers on, the filters and the view are in the URL: filters in the query string
  * (?area=..&categories=KM,AT&from=..&to=..&level=..&method=..&k=..), the view and the
  * layers on in the hash (#zoom/lat/lon/layer,overlay,...), so a link opens the same map.
+ * The rules of that link (defaults, which request an overlay makes) are maplink.js's,
+ * shared with early.js.
+ *
+ * The Export button (config.export: {label, assets}, for a logged-in viewer) loads its
+ * dialog, export.js and export.css, on the first click.
  */
 (function () {
   'use strict';
+
+  var link = window.geomapLink;  // the link's rules (maplink.js, inlined in the page)
 
   // Leaflet.VectorGrid 1.3 still calls L.DomEvent.fakeStop, which Leaflet 1.8 removed;
   // marking the event as handled is what it did.
@@ -80,6 +92,43 @@
       });
   }
 
+  // The scripts and style sheets of an overlay or of the export dialog, loaded the first
+  // time they are needed: <script> and <link> elements for the app's own files, which
+  // the CSP's 'self' allows as it allows the page's own (no nonce needed; only inline
+  // code carries one). Scripts are not async, so they run in the order they were added
+  // (a library before the code using it). Each file is loaded once; a failed one is
+  // tried again the next time it is asked for.
+  var assets = {};
+
+  function loadAsset(url, style) {
+    if (!assets[url]) {
+      assets[url] = new Promise(function (resolve, reject) {
+        var node = element(style ? 'link' : 'script');
+        if (style) {
+          node.rel = 'stylesheet';
+          node.href = url;
+        } else {
+          node.async = false;
+          node.src = url;
+        }
+        node.onload = function () { resolve(url); };
+        node.onerror = function () {
+          delete assets[url];
+          node.remove();
+          reject(new Error(url + ': not loaded'));
+        };
+        document.head.appendChild(node);
+      });
+    }
+    return assets[url];
+  }
+
+  // Every style sheet and script of ``spec`` ({scripts, styles}), loaded.
+  function load(spec) {
+    return Promise.all(spec.styles.map(function (url) { return loadAsset(url, true); })
+      .concat(spec.scripts.map(function (url) { return loadAsset(url, false); })));
+  }
+
   function tooltipContent(properties, fields) {
     var box = element('div', 'geomap-tooltip');
     fields.forEach(function (field, i) {
@@ -102,7 +151,20 @@
     this.defs = {};          // boundary layer configs by name
     this.paints = [];        // overlays colouring boundary units: [{name, level, fn}]
     this.overlays = {};      // overlay contexts by name
-    this.filters = readFilters();
+    this.slots = {};         // the filter panel's places of the overlays' own filters
+    this.keys = filterKeys(config);
+    this.filters = link.read(new URLSearchParams(window.location.search), this.keys);
+  }
+
+  // Every filter of the page: the panel's shared ones and the overlays' own.
+  function filterKeys(config) {
+    var keys = link.shared.slice();
+    (config.panel ? config.panel.overlays : []).forEach(function (def) {
+      link.keysOf(def.filters).forEach(function (key) {
+        if (keys.indexOf(key) < 0) { keys.push(key); }
+      });
+    });
+    return keys;
   }
 
   // The style of a boundary feature: its layer's, with the paint of the overlay that
@@ -367,34 +429,12 @@
   // The view and the layers shown live in the URL's hash, #zoom/lat/lon/layer,layer, so a
   // link opens the same map (the area and language are in the query string).
   function readHash(state) {
-    var parts = window.location.hash.replace(/^#/, '').split('/');
-    if (parts.length < 3) { return null; }
-    var zoom = parseInt(parts[0], 10), lat = parseFloat(parts[1]), lon = parseFloat(parts[2]);
-    if (isNaN(zoom) || isNaN(lat) || isNaN(lon)) { return null; }
-    var shown = parts.length > 3 ? parts[3].split(',').filter(function (name) {
+    var view = link.readHash(window.location.hash);
+    if (!view) { return null; }
+    var shown = view.shown ? view.shown.filter(function (name) {
       return Object.prototype.hasOwnProperty.call(state.layers, name);
     }) : null;
-    return {zoom: zoom, center: L.latLng(lat, lon), shown: shown};
-  }
-
-  // The filters live in the query string, next to area and lang (see the header).
-  var FILTERS = {categories: '', from: '', to: '', level: 'desa', method: 'quantiles', k: '5'};
-
-  function readFilters() {
-    var params = new URLSearchParams(window.location.search), out = {};
-    Object.keys(FILTERS).forEach(function (key) {
-      out[key] = params.get(key) || FILTERS[key];
-    });
-    return out;
-  }
-
-  // ``search`` (a URLSearchParams) with the filters set as they are (defaults left out).
-  function withFilters(search, filters) {
-    Object.keys(FILTERS).forEach(function (key) {
-      if (filters[key] && filters[key] !== FILTERS[key]) { search.set(key, filters[key]); }
-      else { search.delete(key); }
-    });
-    return search;
+    return {zoom: view.zoom, center: L.latLng(view.lat, view.lon), shown: shown};
   }
 
   function writeHash(state) {
@@ -404,7 +444,7 @@
     });
     var hash = '#' + map.getZoom() + '/' + center.lat.toFixed(5) + '/' +
       center.lng.toFixed(5) + '/' + shown.join(',');
-    var search = withFilters(new URLSearchParams(window.location.search), state.filters)
+    var search = link.write(new URLSearchParams(window.location.search), state.filters)
       .toString();
     search = search ? '?' + search : '';
     if (hash !== window.location.hash || search !== window.location.search) {
@@ -413,21 +453,39 @@
     var lang = document.querySelector('.geomap-lang');
     if (lang) {
       var target = new URL(state.config.links.lang, window.location.href);
-      withFilters(target.searchParams, state.filters);
+      link.write(target.searchParams, state.filters);
       lang.href = target.pathname + target.search + hash;
     }
   }
 
   // --- overlays (the contract is in the header) -------------------------------------
 
-  var registered = {}, extraFilters = [], switchedOn = 0;
+  var registered = {}, extraFilters = {}, switchedOn = 0;
 
-  // A filter of its own for some overlays (e.g. a PSKS category): ``key`` goes in the URL
-  // and in every overlay request; ``control(value, texts)`` returns the input (its name
-  // must be ``key``); the panel shows it when a visible overlay lists ``key`` in filters.
+  // A filter of its own for some overlays (e.g. a PSKS category): ``key`` is in the URL
+  // and in the requests of the overlays listing it; ``control(value, texts)`` returns the
+  // input (its name must be ``key``), shown in the panel's place for it (its overlay's
+  // script registers it when first loaded, after the panel is drawn).
   function addFilter(key, spec) {
-    FILTERS[key] = spec.value || '';
-    extraFilters.push({key: key, label: spec.label, control: spec.control});
+    extraFilters[key] = spec;
+    if (window.geomap.state) { fillSlot(window.geomap.state, key); }
+  }
+
+  // A labelled input in ``box``.
+  function field(box, label, input) {
+    var wrap = element('label', 'geomap-field');
+    wrap.appendChild(element('span', null, label));
+    wrap.appendChild(input);
+    box.appendChild(wrap);
+    return input;
+  }
+
+  // The control of an overlay's own filter in its place in the panel, once both exist.
+  function fillSlot(state, key) {
+    var slot = state.slots[key], spec = extraFilters[key], texts = state.config.texts;
+    if (!slot || !spec || slot.firstChild) { return; }
+    field(slot, spec.label(texts), spec.control(state.filters[key] || '', texts));
+    slot.hidden = false;
   }
 
   function register(name, impl) {
@@ -437,23 +495,9 @@
     registered[name] = impl;
   }
 
-  // The URL parameters of each panel filter an overlay may list in def.filters (an
-  // overlay's own filters, addFilter's, are their key).
-  var FILTER_KEYS = {categories: ['categories'], period: ['from', 'to'], level: ['level'],
-                     method: ['method', 'k']};
-
   // The overlay's data URL with the page's area and the filters it uses (see the header).
   function overlayUrl(state, def) {
-    var url = new URL(def.url, window.location.href), params = url.searchParams, own = {};
-    if (state.config.area.code) { params.set('area', state.config.area.code); }
-    params.set('lang', state.config.lang);
-    def.filters.forEach(function (filter) {
-      (FILTER_KEYS[filter] || [filter]).forEach(function (key) {
-        own[key] = state.filters[key];
-      });
-    });
-    withFilters(params, own);
-    return url.pathname + url.search;
+    return link.overlayUrl(def, state.config.area.code, state.config.lang, state.filters);
   }
 
   function overlayContext(state, def) {
@@ -485,20 +529,19 @@
     overlayLegend(state, ctx.def.name, null);
   }
 
+  // Its answer and (the first time) its scripts, both asked for at once; then drawn.
   function loadOverlay(state, ctx) {
-    var def = ctx.def, seq = ++ctx.seq, impl = registered[def.name];
+    var def = ctx.def, seq = ++ctx.seq;
     state.loaded[def.name] = false;
     if (!ctx.data) {  // first load: say so where its legend will be
       overlayLegend(state, def.name, {title: def.title,
                                       notes: [state.config.texts['overlay.loading']]});
     }
-    if (!impl) {
-      state.failed(def.name)(new Error('no drawing code registered'));
-      return;
-    }
     ctx.url = overlayUrl(state, def);
-    fetchJson(ctx.url).then(function (data) {
+    Promise.all([fetchJson(ctx.url), load(def.assets)]).then(function (got) {
+      var data = got[0], impl = registered[def.name];
       if (seq !== ctx.seq || !state.map.hasLayer(ctx.handle)) { return; }  // stale or off
+      if (!impl) { throw new Error('no drawing code registered'); }
       clearOverlay(state, ctx);
       ctx.data = data;
       impl.draw(ctx, data);
@@ -550,14 +593,6 @@
       def.filters.forEach(function (f) { used[f] = true; });
     });
 
-    function field(box, label, input) {
-      var wrap = element('label', 'geomap-field');
-      wrap.appendChild(element('span', null, label));
-      wrap.appendChild(input);
-      box.appendChild(wrap);
-      return input;
-    }
-
     function select(name, options, value, multiple) {
       var input = element('select');
       input.name = name;
@@ -607,10 +642,14 @@
         }), f.k));
         box.appendChild(row2);
       }
-      extraFilters.forEach(function (extra) {
-        if (used[extra.key]) {
-          field(box, extra.label(texts), extra.control(state.filters[extra.key] || '', texts));
-        }
+      // The overlays' own filters: a place each, in the overlays' order, filled when the
+      // overlay's script registers the filter (fillSlot).
+      Object.keys(used).forEach(function (name) {
+        if (link.panelFilter(name)) { return; }
+        var slot = box.appendChild(element('div', 'geomap-field-own'));
+        slot.hidden = true;
+        state.slots[name] = slot;
+        fillSlot(state, name);
       });
       var reset = element('button', 'geomap-filters-reset', texts['overlay.reset']);
       reset.type = 'button';
@@ -620,7 +659,7 @@
           if (input.multiple) {
             Array.prototype.forEach.call(input.options, function (o) { o.selected = false; });
           } else {
-            input.value = FILTERS[input.name];
+            input.value = link.defaultOf(input.name);
           }
         });
         box.dispatchEvent(new Event('change'));
@@ -629,7 +668,7 @@
       box.addEventListener('submit', function (e) { e.preventDefault(); });
       box.addEventListener('change', function () {
         var next = {};
-        Object.keys(FILTERS).forEach(function (key) { next[key] = state.filters[key]; });
+        state.keys.forEach(function (key) { next[key] = state.filters[key]; });
         Array.prototype.forEach.call(box.elements, function (input) {
           if (!input.name) { return; }
           if (input.multiple) {
@@ -647,6 +686,39 @@
       L.DomEvent.disableScrollPropagation(box);
       return box;
     };
+    return control;
+  }
+
+  // The Export button, for a viewer who may export (config.export). Its dialog is
+  // export.js's (with export.css), loaded on the first click, which hands the button
+  // over to it (geomap.exportDialog). Near the top of its corner (after the zoom
+  // buttons), above the filter panel: the panels that grow from the bottom-left (the
+  // gap's ranked table) must not cover it.
+  function exportButton(state) {
+    var spec = state.config.export, control = L.control({position: 'topleft'});
+    control.onAdd = function () {
+      var wrap = element('div', 'geomap-export-control');
+      var button = element('button', 'geomap-export-button geomap-box', spec.label);
+      button.type = 'button';
+      var open = function () {
+        button.disabled = true;
+        load(spec.assets).then(function () {
+          return window.geomap.exportDialog(wrap, button);
+        }).catch(function (error) {
+          button.addEventListener('click', open, {once: true});  // a next click tries again
+          state.failed('export')(error);
+        }).then(function () { button.disabled = false; });
+      };
+      button.addEventListener('click', open, {once: true});
+      wrap.appendChild(button);
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
+    control.addTo(state.map);
+    var node = control.getContainer(), corner = node.parentNode;
+    var zoom = corner.querySelector('.leaflet-control-zoom');
+    corner.insertBefore(node, zoom ? zoom.nextSibling : corner.firstChild);
     return control;
   }
 
@@ -685,6 +757,7 @@
     L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
     legend(state).addTo(map);
     if (config.panel) { filterPanel(state).addTo(map); }
+    if (config.export) { exportButton(state); }
     // Overlays go on after the legend exists (their draw writes into it).
     analysis.forEach(function (def) {
       if (linked && linked.shown ? linked.shown.indexOf(def.name) >= 0 : def.show) {

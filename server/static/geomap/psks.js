@@ -1,6 +1,7 @@
 /*
  * What the PSKS overlays (Resources, Coverage, Gap: layers/overlays/{resources,coverage,
- * gap}.py) share, loaded once before their scripts (their Overlay.vendor):
+ * gap}.py) share, loaded once before their scripts (their Overlay.vendor), by map.js
+ * when the first of them is switched on:
  *
  * - the ``psks`` filter (one PSKS category or all) in the filter panel and the URL,
  *   sent with every overlay request; its options are named once an answer brings the

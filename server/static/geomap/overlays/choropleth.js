@@ -11,7 +11,6 @@
 
   // Count or rate per 1,000 residents (the default: rate when population is loaded).
   geomap.overlays.addFilter('measure', {
-    value: '',
     label: function (texts) { return texts['overlay.measure']; },
     control: function (value, texts) {
       var input = document.createElement('select');
