@@ -13,6 +13,8 @@ Fixtures
                   HTTP errors (status 400 and up) and CSP violations are collected. When
                   the test ends a screenshot goes to ``tests/artifacts/<test>.png``, and the
                   test fails if a request tried to leave 127.0.0.1 or any of those happened.
+                  ``.log_in(user, path)`` logs in through the form onto the map at ``path``;
+                  ``.desa_fills()`` reads the colour of each desa drawn on the map.
 
 Mark browser tests ``@pytest.mark.browser``.
 """
@@ -96,6 +98,16 @@ def is_local(url: str) -> bool:
     return parts.hostname == LOCAL_HOST
 
 
+_DESA_FILLS = """() => {
+  const layer = window.geomap.state.layers.desa, out = {};
+  for (const key in layer._vectorTiles) {
+    const feats = layer._vectorTiles[key]._features;
+    for (const id in feats) { out[id] = feats[id].feature.options.fillColor; }
+  }
+  return out;
+}"""
+
+
 @dataclass
 class WatchedPage:
     """A Playwright page and what it did: requests, console errors, CSP violations."""
@@ -122,6 +134,20 @@ class WatchedPage:
                  return !!s && names.every(n => s.loaded[n] &&
                    !(s.layers[n].isLoading && s.layers[n].isLoading()));
                }""", arg=list(names), timeout=timeout)
+
+    def log_in(self, user, path: str) -> None:
+        """Log in through the real form with ``next=path`` (a map URL) and wait until
+        the map there has drawn its boundary layers."""
+        self.goto("/login?next=" + path.replace("?", "%3F").replace("&", "%26"))
+        self.page.fill("#username", user.username)
+        self.page.fill("#password", user.password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url("**/map?**")
+        self.wait_for_layers("kecamatan", "desa")
+
+    def desa_fills(self) -> dict[str, str]:
+        """The fill colour of each desa drawn in the map's vector tiles, by code."""
+        return self.page.evaluate(_DESA_FILLS)
 
     def problems(self) -> list[str]:
         found = [f"request left {LOCAL_HOST}: {url}" for url in self.outside]

@@ -21,21 +21,11 @@ GAP = "Kesenjangan: kebutuhan vs cakupan"
 HEAT = "Peta panas PMKS (titik kasus)"
 
 
-def login(browser_page, user, path: str) -> None:
-    page = browser_page.page
-    browser_page.goto("/login?next=" + path.replace("?", "%3F").replace("&", "%26"))
-    page.fill("#username", user.username)
-    page.fill("#password", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/map?**")
-    browser_page.wait_for_layers("kecamatan", "desa")
-
-
 def test_export_button_downloads_the_map_on_screen(browser_page, users, bandung_db, cli,
                                                    tmp_path, monkeypatch):
     monkeypatch.setenv("GEOMAP_VAR_DIR", str(tmp_path / "var"))
     seed(bandung_db, cli)
-    login(browser_page, users["dinas"], "/map?area=32.04&categories=KM,AT&level=kecamatan")
+    browser_page.log_in(users["dinas"], "/map?area=32.04&categories=KM,AT&level=kecamatan")
     page = browser_page.page
     page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
     page.wait_for_function("() => window.geomap.state.loaded.choropleth === true",
@@ -201,7 +191,7 @@ def test_personal_data_from_the_dialog_only_for_roles_that_may(browser_page, use
 
     monkeypatch.setenv("GEOMAP_VAR_DIR", str(tmp_path / "var"))
     seed(bandung_db, cli)
-    login(browser_page, users["tksk"], "/map?area=32.04.05")
+    browser_page.log_in(users["tksk"], "/map?area=32.04.05")
     page = browser_page.page
     page.click(".geomap-export-button")
     dialog = page.locator("form.geomap-export")
@@ -221,7 +211,7 @@ def test_personal_data_from_the_dialog_only_for_roles_that_may(browser_page, use
 
 
 def test_a_planner_is_not_offered_personal_data(browser_page, users, bandung_db):
-    login(browser_page, users["planner"], "/map?area=32.04")
+    browser_page.log_in(users["planner"], "/map?area=32.04")
     page = browser_page.page
     page.click(".geomap-export-button")
     # The dialog (export.js, loaded by this first click) opens once its options arrive.

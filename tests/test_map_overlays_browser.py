@@ -25,25 +25,13 @@ CHOROPLETH = "PMKS per wilayah"
 HEAT = "Peta panas PMKS (titik kasus)"
 DENSITY = "Kepadatan PMKS (raster)"
 ON_MAP = "name => window.geomap.state.map.hasLayer(window.geomap.state.layers[name])"
-# The fill colour of each desa drawn in the vector tiles, by code.
-DESA_FILLS = """() => {
-  const layer = window.geomap.state.layers.desa, out = {};
-  for (const key in layer._vectorTiles) {
-    const feats = layer._vectorTiles[key]._features;
-    for (const id in feats) { out[id] = feats[id].feature.options.fillColor; }
-  }
-  return out;
-}"""
 
 
-def login(browser_page, user, path: str) -> None:
-    page = browser_page.page
-    browser_page.goto("/login?next=" + path.replace("?", "%3F").replace("&", "%26"))
-    page.fill("#username", user.username)
-    page.fill("#password", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/map?**")
-    browser_page.wait_for_layers("kecamatan", "desa")
+def show_choropleth(browser_page, user, path: str) -> None:
+    """Log in onto the map at ``path`` and switch the PMKS choropleth on, drawn."""
+    browser_page.log_in(user, path)
+    browser_page.page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
+    wait_overlay(browser_page, "choropleth")
 
 
 def wait_overlay(browser_page, name: str) -> None:
@@ -64,8 +52,8 @@ def legend_counts(page, name: str) -> list[int]:
 def test_choropleth_toggles_and_its_legend_matches_the_database(browser_page, users,
                                                                  bandung_db):
     spread_cases(bandung_db)
-    login(browser_page, users["dinas"],
-          f"/map?area={KABUPATEN}&categories=AT&method=equal_interval&k=4")
+    browser_page.log_in(users["dinas"],
+                         f"/map?area={KABUPATEN}&categories=AT&method=equal_interval&k=4")
     page = browser_page.page
     box = page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True)
     assert not box.is_checked()
@@ -88,7 +76,7 @@ def test_choropleth_toggles_and_its_legend_matches_the_database(browser_page, us
     # The desa tiles are coloured by class: the busiest desa in the last class's colour.
     colours = page.evaluate(
         "() => window.geomap.state.overlays.choropleth.data.legend.entries.map(e => e.color)")
-    fills = page.evaluate(DESA_FILLS)
+    fills = browser_page.desa_fills()
     busiest = max(counts, key=counts.get)
     assert fills[busiest] == colours[-1]
     quiet = next(c for c, n in counts.items() if n == 0)
@@ -97,16 +85,14 @@ def test_choropleth_toggles_and_its_legend_matches_the_database(browser_page, us
     box.uncheck()
     assert not page.evaluate(ON_MAP, "choropleth")
     assert page.locator(".geomap-legend-choropleth").count() == 0
-    assert page.evaluate(DESA_FILLS)[busiest] == "#cfe6df"
+    assert browser_page.desa_fills()[busiest] == "#cfe6df"
     assert "choropleth" not in page.url
 
 
 def test_a_filter_change_changes_the_counts_and_the_link(browser_page, users, bandung_db):
     spread_cases(bandung_db)
-    login(browser_page, users["dinas"], f"/map?area={KABUPATEN}")
+    show_choropleth(browser_page, users["dinas"], f"/map?area={KABUPATEN}")
     page = browser_page.page
-    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
-    wait_overlay(browser_page, "choropleth")
 
     def total() -> int:
         return page.evaluate("""() => Object.values(
@@ -157,7 +143,7 @@ def test_a_link_starts_its_data_requests_early_and_once(browser_page, users, ban
     spread_cases(bandung_db)
     link = (f"/map?area={KABUPATEN}&categories=KM&level=kecamatan&k=4"
             "#11/-7.0500/107.6000/kecamatan,desa,choropleth")
-    login(browser_page, users["dinas"], link.split("#")[0])
+    browser_page.log_in(users["dinas"], link.split("#")[0])
     page = browser_page.page
     page.goto("about:blank")  # the link is a new page, not a hash change of this one
     browser_page.requests.clear()
@@ -183,10 +169,8 @@ def test_a_link_starts_its_data_requests_early_and_once(browser_page, users, ban
 
 def test_clicking_a_painted_desa_shows_its_counts(browser_page, users, bandung_db):
     spread_cases(bandung_db)
-    login(browser_page, users["dinas"], f"/map?area={KECAMATAN}")
+    show_choropleth(browser_page, users["dinas"], f"/map?area={KECAMATAN}")
     page = browser_page.page
-    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
-    wait_overlay(browser_page, "choropleth")
     counts = {c: n for c, n in db_counts(bandung_db).items() if c.startswith(KECAMATAN + ".")}
     busiest = max(counts, key=counts.get)
     lon, lat = bandung_db.connect().execute(
@@ -211,10 +195,8 @@ def test_a_planner_page_holds_no_personal_data_nor_points(browser_page, users, s
             bodies.append((response.url, response.text()))
 
     browser_page.page.on("response", keep)
-    login(browser_page, users["planner"], f"/map?area={KABUPATEN}")
+    show_choropleth(browser_page, users["planner"], f"/map?area={KABUPATEN}")
     page = browser_page.page
-    page.locator(CONTROL).get_by_label(CHOROPLETH, exact=True).check()
-    wait_overlay(browser_page, "choropleth")
     page.select_option(".geomap-filters select[name=level]", "kecamatan")
     wait_overlay(browser_page, "choropleth")
     labels = legend_entries(page, "choropleth")
@@ -235,7 +217,7 @@ def test_a_planner_page_holds_no_personal_data_nor_points(browser_page, users, s
 
 def test_heat_and_density_toggle_for_a_tksk(browser_page, users, bandung_db):
     spread_cases(bandung_db)
-    login(browser_page, users["tksk"], f"/map?area={KABUPATEN}")
+    browser_page.log_in(users["tksk"], f"/map?area={KABUPATEN}")
     page = browser_page.page
     control = page.locator(CONTROL)
     for title, name, selector in ((HEAT, "heat", "canvas.leaflet-heatmap-layer"),
@@ -260,7 +242,7 @@ def test_heat_and_density_toggle_for_a_tksk(browser_page, users, bandung_db):
 
 def test_the_panel_and_legends_speak_english(browser_page, users, bandung_db):
     spread_cases(bandung_db)
-    login(browser_page, users["dinas"], f"/map?area={KABUPATEN}")
+    browser_page.log_in(users["dinas"], f"/map?area={KABUPATEN}")
     page = browser_page.page
     # A shared link (the fragment never reaches the server, so not through the login).
     browser_page.goto(f"/map?area={KABUPATEN}&lang=en&level=kecamatan&from=2025-01-01"

@@ -18,15 +18,6 @@ from tests.test_overlay_coverage_http import IN_REACH
 pytestmark = pytest.mark.browser
 __all__ = ["demo"]
 
-DESA_FILL = """() => {
-  const layer = window.geomap.state.layers.desa, out = {};
-  for (const key in layer._vectorTiles) {
-    const feats = layer._vectorTiles[key]._features;
-    for (const id in feats) { out[id] = feats[id].feature.options.fillColor; }
-  }
-  return out;
-}"""
-
 
 def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, users):
     page = browser_page.page
@@ -53,7 +44,7 @@ def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, us
     assert f"{in_reach / cases:.1%}" in notes
     # Every desa drawn in its class's colour.
     colors = page.evaluate("() => window.geomap.state.overlays.coverage.data.colors")
-    fills = page.evaluate(DESA_FILL)
+    fills = browser_page.desa_fills()
     expected = dict(zip(cov.desa["code"], (colors[c] for c in cls), strict=True))
     assert len(fills) == len(expected) and all(fills[c] == expected[c] for c in fills)
     # Kecamatan without an active TKSK: hatched, outlined, their badge says so.
@@ -102,4 +93,4 @@ def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, us
         "Cakupan layanan (E2SFCA)", exact=True).uncheck()
     assert page.locator("path.geomap-no-tksk").count() == 0
     assert page.locator(".geomap-caseload").count() == 0
-    assert set(page.evaluate(DESA_FILL).values()) != set(colors)
+    assert set(browser_page.desa_fills().values()) != set(colors)
