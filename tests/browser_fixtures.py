@@ -14,7 +14,8 @@ Fixtures
                   the test ends a screenshot goes to ``tests/artifacts/<test>.png``, and the
                   test fails if a request tried to leave 127.0.0.1 or any of those happened.
                   ``.log_in(user, path)`` logs in through the form onto the map at ``path``;
-                  ``.desa_fills()`` reads the colour of each desa drawn on the map.
+                  ``.desa_fills()`` reads the colour of each desa drawn on the map;
+                  ``.click_map(lat, lon)`` clicks the map at a point.
 
 Mark browser tests ``@pytest.mark.browser``.
 """
@@ -107,6 +108,12 @@ _DESA_FILLS = """() => {
   return out;
 }"""
 
+_SCREEN_POINT = """ll => {
+  const s = window.geomap.state, p = s.map.latLngToContainerPoint(ll),
+        b = s.map.getContainer().getBoundingClientRect();
+  return [b.left + p.x, b.top + p.y];
+}"""
+
 
 @dataclass
 class WatchedPage:
@@ -148,6 +155,11 @@ class WatchedPage:
     def desa_fills(self) -> dict[str, str]:
         """The fill colour of each desa drawn in the map's vector tiles, by code."""
         return self.page.evaluate(_DESA_FILLS)
+
+    def click_map(self, lat: float, lon: float) -> None:
+        """A real mouse click on the map where the point (lat, lon) is on screen."""
+        x, y = self.page.evaluate(_SCREEN_POINT, [lat, lon])
+        self.page.mouse.click(x, y)
 
     def problems(self) -> list[str]:
         found = [f"request left {LOCAL_HOST}: {url}" for url in self.outside]

@@ -176,10 +176,7 @@ def test_clicking_a_painted_desa_shows_its_counts(browser_page, users, bandung_d
     lon, lat = bandung_db.connect().execute(
         "SELECT ST_X(p), ST_Y(p) FROM region, ST_PointOnSurface(geom) p WHERE code = %s",
         (busiest,)).fetchone()
-    at = page.evaluate("ll => { const s = window.geomap.state, p = s.map.latLngToContainerPoint("
-                       "ll), b = s.map.getContainer().getBoundingClientRect();"
-                       " return [b.left + p.x, b.top + p.y]; }", [lat, lon])
-    page.mouse.click(at[0], at[1])
+    browser_page.click_map(lat, lon)
     popup = page.locator(".leaflet-popup .geomap-popup-choropleth")
     popup.wait_for(state="visible")
     assert popup.locator(".geomap-popup-total td").inner_text() == str(counts[busiest])

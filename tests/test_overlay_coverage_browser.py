@@ -79,10 +79,7 @@ def test_coverage_legend_share_and_kecamatan_without_tksk(browser_page, demo, us
     page.evaluate("ll => { window.geomap.state.map.setView(ll, 14, {animate: false}); }",
                   [lat, lon])
     browser_page.wait_for_layers("desa")
-    at = page.evaluate("ll => { const s = window.geomap.state, p = s.map.latLngToContainerPoint("
-                       "ll), b = s.map.getContainer().getBoundingClientRect();"
-                       " return [b.left + p.x, b.top + p.y]; }", [lat, lon])
-    page.mouse.click(at[0], at[1])
+    browser_page.click_map(lat, lon)
     popup = page.locator(".leaflet-popup .geomap-popup-coverage")
     popup.wait_for(state="visible")
     text = popup.inner_text()
