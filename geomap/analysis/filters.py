@@ -1,10 +1,11 @@
 """The case filter every layer shares: area, PMKS categories, period.
 
-One definition, turned into the same named parameters for every SQL file in
-``layers/analysis`` (``%(prefix)s``, ``%(categories)s``, ``%(date_from)s``,
-``%(date_to)s``, ``%(open_only)s``), so a count, a density and a coverage for one
-filter always see the same cases. The area is applied in SQL (a prefix of the
-desa code), so cases outside it never leave PostgreSQL.
+One definition, turned into the same named parameters (``%(prefix)s``,
+``%(categories)s``, ``%(date_from)s``, ``%(date_to)s``, ``%(open_only)s``) for one
+WHERE clause, ``layers/analysis/case_filter.sql``, that every query of the filter
+includes (``\\include``, :mod:`geomap.sql`), so a count, a density, a coverage, the
+heat map and a personal export for one filter always see the same cases. The area is
+applied in SQL (a prefix of the desa code), so cases outside it never leave PostgreSQL.
 
 ``from_params`` reads the filter from a page's URL (the map state is in the URL
 so a link can be shared); every bad value is refused with a bilingual reason.
