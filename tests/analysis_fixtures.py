@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import psycopg
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix
@@ -114,3 +115,19 @@ def assert_no_hidden_cell_recoverable(values: np.ndarray, status: np.ndarray, eq
     two possible integer values given every published sum."""
     stuck = recoverable(values, status, eqs, threshold)
     assert not stuck, (stuck, values[stuck])
+
+
+def province(seed: int, categories: tuple[str, ...] = ("AT", "ABT", "FM", "PD", "LUT")
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Desa units and counts as ``counts.build`` takes them: three kabupaten of three
+    kecamatan of four desa; counts mostly small, some large, some zero."""
+    rng = np.random.default_rng(seed)
+    codes = [f"32.{k:02d}.{c:02d}.{2000 + d}" for k in (1, 2, 3) for c in (1, 2, 3)
+             for d in range(1, 5)]
+    kec = [code[:8] for code in codes]
+    desa = pd.DataFrame({"code": codes, "name": codes, "kecamatan": kec,
+                         "kecamatan_name": kec, "population": np.nan}).set_index("code")
+    n = rng.choice([0, 0, 1, 2, 3, 4, 6, 9, 14], size=(len(codes), len(categories)))
+    pairs = pd.DataFrame({"desa_code": np.repeat(codes, len(categories)),
+                          "category_code": list(categories) * len(codes), "n": n.ravel()})
+    return desa, pairs[pairs["n"] > 0].reset_index(drop=True)

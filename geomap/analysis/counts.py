@@ -17,6 +17,7 @@ import psycopg
 
 from geomap.analysis import privacy
 from geomap.analysis.filters import CaseFilter
+from geomap.analysis.privacy_network import HierarchicalTable
 from geomap.analysis.query import frame
 
 PER = 1000.0  # rates are cases per 1,000 residents
@@ -47,6 +48,7 @@ class CountTable:
     cells: np.ndarray | None = None
     cell_status: np.ndarray | None = None
     equations: privacy.Equations | None = None
+    network: HierarchicalTable | None = None  # the same sums as a network (the exact audit)
 
 
 def _units(conn: psycopg.Connection, where: CaseFilter) -> pd.DataFrame:
@@ -84,14 +86,12 @@ def build(desa: pd.DataFrame, pairs: pd.DataFrame, *, suppress: bool,
     values = np.concatenate([[total], k_tot.to_numpy(), d_tot.to_numpy(), ac["count"],
                              kc["count"], dc["count"]]).astype(np.int64)
     status = np.zeros(len(values), dtype=np.int8)
-    eqs = None  # the sums between cells matter only to the suppression (a second a province)
+    eqs = grid = None  # the sums between cells matter only to the suppression
     if suppress:
         eqs = _equations(start, k_tot, d_tot, ac, kc, dc, desa)
-        # Units of one kabupaten mostly balance each other: the audit's blocks.
-        block = np.concatenate([[""], k_tot.index, d_tot.index, [""] * len(ac), kc["code"],
-                                dc["code"]]).astype(str).astype("<U5")
+        grid = _grid(start, k_tot, d_tot, ac, kc, dc, desa)
         status = privacy.suppress(values, eqs, threshold, cost=values * _COST_WEIGHT.repeat(sizes),
-                                  block=block)
+                                  audit=lambda s: grid.pinned(values, s, threshold))
     label = np.array(privacy.labels(values, status, threshold), dtype=object)
 
     def cells(i: int) -> slice:
@@ -111,7 +111,7 @@ def build(desa: pd.DataFrame, pairs: pd.DataFrame, *, suppress: bool,
                                             label=label[cells(5)]),
     ], ignore_index=True)[["level", "code", "category", "count", "status", "label"]]
     return CountTable(desa_out, kec_out, cats, total, str(label[0]), suppress, threshold,
-                      values, status, eqs)
+                      values, status, eqs, grid)
 
 
 def _level(units: pd.DataFrame, totals: pd.Series, status: np.ndarray,
@@ -125,6 +125,21 @@ def _level(units: pd.DataFrame, totals: pd.Series, status: np.ndarray,
     out["rate"] = rate.where(out["status"] == privacy.SHOWN)
     out.index.name = "code"
     return out.reset_index()
+
+
+def _grid(start: np.ndarray, k_tot: pd.Series, d_tot: pd.Series, ac: pd.DataFrame,
+          kc: pd.DataFrame, dc: pd.DataFrame, desa: pd.DataFrame) -> HierarchicalTable:
+    """The cells laid out as kecamatan x desa x category, for the proofs by moving four."""
+    kec, dsa, cat = pd.Index(k_tot.index), pd.Index(d_tot.index), pd.Index(ac["category"])
+    return HierarchicalTable.from_positions(
+        area=np.r_[start[3] + np.arange(len(cat)), 0],
+        kecamatan_total=start[1] + np.arange(len(kec)),
+        desa_kecamatan=kec.get_indexer(desa["kecamatan"].reindex(dsa).to_numpy()),
+        desa_total=start[2] + np.arange(len(dsa)),
+        kc_kecamatan=kec.get_indexer(kc["code"]), kc_category=cat.get_indexer(kc["category"]),
+        kc_cell=start[4] + np.arange(len(kc)),
+        dc_desa=dsa.get_indexer(dc["code"]), dc_category=cat.get_indexer(dc["category"]),
+        dc_cell=start[5] + np.arange(len(dc)))
 
 
 def _equations(start: np.ndarray, k_tot: pd.Series, d_tot: pd.Series, ac: pd.DataFrame,

@@ -19,11 +19,12 @@ Two audits, a fast one that steers and an exact one that decides:
    (hiding a sibling removes a part's lower bound, hiding the total its upper
    bound), not any sibling in any of its sums. Hiding in sums that do not pin the
    cell cascaded until every kecamatan total of a kabupaten was "*".
-2. Linear programming (``privacy_lp``): interval reasoning misses pins that two
-   or more sums give only together (two "<5" totals adding up to a third). Every
-   hidden cell must keep two possible integers over the polytope of tables
-   consistent with what is published; the few it pins get a complement and both
-   audits run again.
+2. An exact audit: interval reasoning misses pins that two or more sums give only
+   together (two "<5" totals adding up to a third). Every hidden cell must keep two
+   possible integers over the polytope of tables consistent with what is published;
+   the few it pins get a complement and both audits run again. For a count table
+   the polytope is a network flow and graph search decides (``privacy_network``);
+   for any other set of sums, linear programming (``privacy_lp``).
 
 ``cost`` orders the complements (default: the count itself, so small cells are
 hidden first); ``counts`` makes totals dearer than category cells so the
@@ -33,7 +34,7 @@ choropleths keep their numbers.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -193,10 +194,13 @@ class _Links:
 
 
 def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None,
-             cost: np.ndarray | None = None, block: np.ndarray | None = None) -> np.ndarray:
+             cost: np.ndarray | None = None,
+             audit: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """The status of every cell (SHOWN, SMALL "<5", HIDDEN "*") so no hidden cell is pinned,
-    by interval reasoning or by linear programming. ``cost`` orders the complements;
-    ``block`` groups cells that mostly move together (see ``privacy_lp.pinned``)."""
+    by interval reasoning or by linear programming. ``cost`` orders the complements.
+    ``audit`` (optional) maps the statuses to the hidden cells the published table pins,
+    exactly, for tables with a known shape (``privacy_network`` for count tables); by
+    default a linear programme decides (``privacy_lp``)."""
     from geomap.analysis import privacy_lp
 
     threshold = suppress_below() if threshold is None else threshold
@@ -211,7 +215,8 @@ def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None,
     proven = np.zeros(len(values), bool)  # by the programme, for good (see privacy_lp)
     for _ in range(_MAX_ROUNDS):
         _settle(values, status, eqs, threshold, cost, links)
-        stuck = privacy_lp.pinned(values, status, eqs, threshold, block, proven)
+        stuck = privacy_lp.pinned(values, status, eqs, threshold, proven) \
+            if audit is None else audit(status)
         if len(stuck) == 0:
             return status
         touched: set[int] = set()

@@ -13,6 +13,10 @@ vertex moves most cells at once, so we first ask for a few (push every unproven 
 then down, then random mixes), then solve per cell only for what is still unproven,
 each solution proving whatever else it moved. Cells of different connected groups of
 hidden cells never constrain each other, so each group is its own programme.
+
+This audit takes any set of sums. A planner's count table has a shape whose sums make a
+network, and ``privacy_network`` audits it exactly without a programme, a hundred times
+faster for the province; ``counts`` uses that one.
 """
 
 from __future__ import annotations
@@ -28,18 +32,12 @@ from geomap.analysis import privacy
 
 _MOVED = 1.0 - 1e-6  # a solution this far from the truth proves a second integer
 _RANDOM_PROBES = 12
-_WHOLE = 8000  # hidden cells: up to this many (a kabupaten's), the last stage frees all
 _BATCH = 4000  # hidden cells in one programme of the first stage
 
 
 def pinned(values: np.ndarray, status: np.ndarray, eqs: privacy.Equations,
-           threshold: int, block: np.ndarray | None = None,
-           proven: np.ndarray | None = None) -> np.ndarray:
-    """The non-shown cells the published sums may fix to one integer.
-
-    ``block`` (optional, one label per cell, e.g. the kabupaten of a province's units)
-    says where most cells can move on their own: each block is first audited with the
-    cells outside it held at their true values, a far smaller programme.
+           threshold: int, proven: np.ndarray | None = None) -> np.ndarray:
+    """The non-shown cells the published sums fix to one integer.
 
     ``proven`` (optional, a mask over the cells, updated) carries proofs between audits
     of the same table: hiding more cells or turning "<5" into "*" only widens the
@@ -62,32 +60,20 @@ def pinned(values: np.ndarray, status: np.ndarray, eqs: privacy.Equations,
     cap = float(values.sum()) + threshold
     everything = _Polytope(a, b, lo[hidden], np.minimum(hi[hidden], cap),
                            values[hidden].astype(np.float64))
-    labels = None if block is None else np.unique(np.asarray(block)[hidden],
-                                                  return_inverse=True)[1]
     proven = np.zeros(n, bool) if proven is None else proven
     unproven = ~proven[hidden]
     groups = [g for g in _groups(a) if unproven[g].any()]
     # Many pushes at once: small groups together (a programme each would cost more in
-    # calls than in solving), a large one block by block.
+    # calls than in solving).
     for batch in _batches(groups):
-        part, todo = everything.part(batch), unproven[batch]
-        if labels is None or len(batch) <= _BATCH:
-            _prove(part, np.ones_like(todo), todo, one_by_one=False)
-        else:
-            for label in np.unique(labels[batch][todo]):
-                _prove(part, labels[batch] == label, todo, one_by_one=False)
+        todo = unproven[batch]
+        _prove(everything.part(batch), todo, one_by_one=False)
         unproven[batch] = todo
-    # Then what is left, one cell at a time, in its own group: the whole group free when it
-    # is at most ``_WHOLE`` cells (a kabupaten's table), else everything one sum away from
-    # the cells left (a province's whole programme takes seconds a probe). What even that
-    # cannot move is reported pinned: perhaps it is not, but then we only hide one cell
-    # too many.
+    # Then what is left, one cell at a time, in its own group.
     for group in groups:
         todo = unproven[group]
         if todo.any():
-            part = everything.part(group)
-            free = np.ones_like(todo) if len(group) <= _WHOLE else part.near(todo, 1)
-            _prove(part, free, todo, one_by_one=True)
+            _prove(everything.part(group), todo, one_by_one=True)
             unproven[group] = todo
     proven[hidden[~unproven]] = True
     return hidden[unproven]
@@ -127,23 +113,6 @@ class _Polytope:
         return _Polytope(a[used], self.b[used], self.lo[cells], self.hi[cells],
                          self.truth[cells])
 
-    def slice(self, free: np.ndarray) -> _Polytope:
-        """The tables where only ``free`` cells move (the others at their true values): a
-        subset of the polytope, so a point of it proves as much as a point of the whole."""
-        fixed = ~free
-        b = self.b - self.a[:, fixed] @ self.truth[fixed]
-        a = self.a[:, free].tocsr()
-        used = np.diff(a.indptr) > 0
-        return _Polytope(a[used], b[used], self.lo[free], self.hi[free], self.truth[free])
-
-    def near(self, cells: np.ndarray, steps: int) -> np.ndarray:
-        """``cells`` and every cell within ``steps`` shared sums of them."""
-        reach = cells.copy()
-        for _ in range(steps):
-            rows = (self.a @ reach.astype(np.float64)) != 0
-            reach |= (self.a.T @ rows.astype(np.float64)) != 0
-        return reach
-
 
 def _groups(a: csr_matrix) -> list[np.ndarray]:
     """The hidden cells in groups linked by a shared sum."""
@@ -153,11 +122,9 @@ def _groups(a: csr_matrix) -> list[np.ndarray]:
     return np.split(order, np.searchsorted(label[order], np.arange(1, count)))
 
 
-def _prove(poly: _Polytope, free: np.ndarray, unproven: np.ndarray, *,
-           one_by_one: bool) -> None:
-    """Clear ``unproven`` for the cells some point of the slice moves by at least one."""
-    part = poly.slice(free)
-    todo = unproven[free]
+def _prove(part: _Polytope, unproven: np.ndarray, *, one_by_one: bool) -> None:
+    """Clear ``unproven`` for the cells some point of the polytope moves by at least one."""
+    todo = unproven.copy()
     lo, hi, truth = part.lo, part.hi, part.truth
     can_up, can_down = hi - truth >= _MOVED, truth - lo >= _MOVED
     todo &= can_up | can_down  # no room either way: pinned by its own bounds
@@ -166,7 +133,7 @@ def _prove(poly: _Polytope, free: np.ndarray, unproven: np.ndarray, *,
 
         def probe(objective: np.ndarray) -> None:
             res = linprog(objective, A_eq=part.a, b_eq=part.b, bounds=bnds, method="highs")
-            if res.status != 0:  # the truth is a point of the slice, and it is bounded
+            if res.status != 0:  # the truth is a point of it, and it is bounded
                 raise RuntimeError(f"audit LP: {res.message}")
             todo[np.abs(res.x - truth) >= _MOVED] = False
 
@@ -191,6 +158,6 @@ def _prove(poly: _Polytope, free: np.ndarray, unproven: np.ndarray, *,
                         objective = np.zeros(len(todo))
                         objective[cell] = sign
                         probe(objective)
-    elif todo.any():  # in no sum with another free cell: it moves within its bounds
+    elif todo.any():  # in no sum with another hidden cell: it moves within its bounds
         todo[:] = False
-    unproven[np.flatnonzero(free)] = todo | (unproven[free] & ~(can_up | can_down))
+    unproven[:] = todo | (unproven & ~(can_up | can_down))
