@@ -19,9 +19,11 @@ changes, are "cached". Both print their median. Transferred is
 the sum of every response's encoded length on the wire (Chrome's
 ``Network.loadingFinished``: headers and compressed bodies); drawn is the time from
 navigation start until the page says every layer and overlay on is loaded and no vector
-tile is pending. Baseline, in the same run: the same area's public page (boundaries
-only, no login), opened the same way; the ratio says what the planner's analysis layer
-costs on top of drawing the boundaries.
+tile is pending; the cached line also gives the number of responses and when the
+page's scripts had all loaded and run (DOMContentLoaded: the folium script that starts
+map.js is the page's last). Baseline, in the same run: the same area's public page
+(boundaries only, no login), opened the same way; the ratio says what the planner's
+analysis layer costs on top of drawing the boundaries.
 
     .venv/bin/python bench/page.py [--runs 5] [--cold-runs 3] [--views bandung,jabar]
 
@@ -127,9 +129,10 @@ def login_state(browser, base: str, user: str) -> dict:
     return state
 
 
-def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, float, int]:
-    """(bytes transferred, seconds to drawn, responses) of one first view in a fresh
-    context."""
+def open_once(browser, base: str, view: View, state: dict | None,
+              ) -> tuple[int, float, int, float]:
+    """(bytes transferred, seconds to drawn, responses, seconds until the page's scripts
+    had all loaded and run: DOMContentLoaded) of one first view in a fresh context."""
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   storage_state=state, service_workers="block")
     page = context.new_page()
@@ -150,6 +153,8 @@ def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, 
         raise SystemExit(f"{view.title}: not drawn at {page.url}: loaded {loaded}, "
                          f"console errors {errors}") from exc
     drawn = page.evaluate("performance.now()") / 1000
+    scripts = page.evaluate("performance.getEntriesByType('navigation')[0]"
+                            ".domContentLoadedEventEnd") / 1000
     if page.url.endswith("/login") or "/login?" in page.url:
         raise SystemExit(f"{view.title}: not logged in")
     page.wait_for_load_state("networkidle")  # count what was still arriving
@@ -157,7 +162,7 @@ def open_once(browser, base: str, view: View, state: dict | None) -> tuple[int, 
     context.close()
     if failed:
         raise SystemExit(f"{view.title}: failed requests {failed}")
-    return total, drawn, len(received)
+    return total, drawn, len(received), scripts
 
 
 def main() -> int:
@@ -212,7 +217,8 @@ def main() -> int:
                         results[view.title] = (size, drawn)
                         print(f"{view.title}: {size / 1e6:.3f} MB in "
                               f"{statistics.median(r[2] for r in runs):.0f} responses, "
-                              f"drawn in median "
+                              f"scripts run in median "
+                              f"{statistics.median(r[3] for r in runs):.2f} s, drawn in median "
                               f"{drawn:.2f} s ({', '.join(f'{r[1]:.2f}' for r in runs)})")
                         if view.max_bytes:
                             met = size <= view.max_bytes and drawn <= view.max_seconds

@@ -40,7 +40,7 @@ VENDOR: dict[str, str] = {
     # What the PSKS overlays (resources, coverage, gap) share: the psks filter, styles.
     "geomap_psks_js": "geomap/psks.js",
     "geomap_psks_css": "geomap/psks.css",
-    # The Export button and dialog (issue 5), loaded after map.js.
+    # The export dialog (issue 5), loaded by map.js on the first click of Export.
     "geomap_export_js": "geomap/export.js",
     "geomap_export_css": "geomap/export.css",
 }
