@@ -176,9 +176,9 @@ def _closed(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 class _Links:
     """Who is in which equation, both ways, for choosing complements."""
 
-    parts_of: list[np.ndarray]  # equation -> its part cells
-    eqs_of: list[np.ndarray]  # cell -> equations it is in (as part or total)
-    memberships_of: list[np.ndarray]  # cell -> its membership rows (parts first, then totals)
+    parts_of: _Ragged  # equation -> its part cells
+    eqs_of: _Ragged  # cell -> equations it is in (as part or total)
+    memberships_of: _Ragged  # cell -> its membership rows (parts first, then totals)
     membership_eq: np.ndarray  # membership row -> its equation
     membership_cell: np.ndarray  # membership row -> its cell
     membership_is_total: np.ndarray  # membership row -> is the cell the equation's total
@@ -188,8 +188,8 @@ class _Links:
         cells = np.concatenate([eqs.member, eqs.total])
         in_eq = np.concatenate([eqs.member_eq, np.arange(len(eqs.total))])
         is_total = np.r_[np.zeros(len(eqs.member), bool), np.ones(len(eqs.total), bool)]
-        return cls(_index(eqs.member_eq, eqs.member, len(eqs.total)),
-                   _index(cells, in_eq, n), _index(cells, np.arange(len(cells)), n),
+        return cls(_Ragged(eqs.member_eq, eqs.member, len(eqs.total)),
+                   _Ragged(cells, in_eq, n), _Ragged(cells, np.arange(len(cells)), n),
                    in_eq, cells, is_total)
 
 
@@ -307,10 +307,17 @@ def _loosener(cell: int, memberships: np.ndarray, binds_lo: np.ndarray,
     return int(pool[np.argmin(cost[pool])])
 
 
-def _index(keys: np.ndarray, values: np.ndarray, n: int) -> list[np.ndarray]:
-    order = np.argsort(keys, kind="stable")
-    splits = np.searchsorted(keys[order], np.arange(1, n))
-    return np.split(values[order], splits)
+class _Ragged:
+    """``values`` grouped by ``keys`` (0 to n-1): ``self[k]`` is key k's values, in their
+    order. One sort, no array per key: only the few pinned cells are ever looked up."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray, n: int) -> None:
+        order = np.argsort(keys, kind="stable")
+        self.values = values[order]
+        self.starts = np.searchsorted(keys[order], np.arange(n + 1))
+
+    def __getitem__(self, key: int) -> np.ndarray:
+        return self.values[self.starts[key]:self.starts[key + 1]]
 
 
 def _complement(cell: int, values: np.ndarray, status: np.ndarray, eqs: Equations,
