@@ -4,8 +4,8 @@ fails the test on a console error, a CSP violation or a request leaving 127.0.0.
 
 A planner's first view asks for Leaflet, VectorGrid and map.js/map.css only; switching
 Coverage on loads markercluster, the PSKS overlays' shared code and coverage.js, once,
-and draws it; Resources then needs only its own script. A link with an overlay on loads
-that overlay's assets (early.js preloads them) and nothing of the others."""
+and draws it; Resources then needs only its own script. A link with overlays on loads
+their assets (early.js preloads them) and nothing of the others."""
 
 from __future__ import annotations
 
@@ -97,21 +97,29 @@ def test_first_view_loads_no_overlay_code_until_switched_on(browser_page, demo, 
     assert len(static(browser_page)) == seen + 2  # loaded once
 
 
-def test_a_link_with_an_overlay_on_loads_only_its_assets(browser_page, demo, users):
+def test_a_link_with_overlays_on_loads_only_their_assets(browser_page, demo, users):
+    """Heat and Resources on in the link: their assets (early.js preloads them, map.js
+    uses the preloads) each asked for once, none of the other overlays'; the link's psks
+    goes with the Resources request, made before psks.js has loaded."""
     page = browser_page.page
     log_in_page(browser_page, users["dinas"])
     browser_page.requests.clear()
-    browser_page.goto("/map?area=32.04&psks=LKS#11/-7.05/107.6/kecamatan,desa,heat")
+    browser_page.goto("/map?area=32.04&psks=LKS#11/-7.05/107.6/kecamatan,desa,heat,resources")
     browser_page.wait_for_layers("kecamatan", "desa")
     wait_drawn(browser_page, "heat")
+    wait_drawn(browser_page, "resources")
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    assert page.locator(".geomap-psks-LKS, .marker-cluster").count() > 0
     page.wait_for_load_state("networkidle")
     lazy = [u for u in static(browser_page) if LAZY.search(u)]
-    assert sorted(lazy) == ["/static/geomap/overlays/heat.js",
-                            "/static/vendor/leaflet.heat/leaflet-heat.js"], lazy
-    # The link's own filter of an overlay not loaded yet is kept, and sent when it is on.
-    assert "psks=LKS" in page.url
-    switch_on(browser_page, "resources")
+    assert sorted(lazy) == sorted([
+        "/static/vendor/leaflet.heat/leaflet-heat.js", "/static/geomap/overlays/heat.js",
+        "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "/static/vendor/leaflet.markercluster/MarkerCluster.css",
+        "/static/vendor/leaflet.markercluster/MarkerCluster.Default.css",
+        "/static/geomap/psks.js", "/static/geomap/psks.css",
+        "/static/geomap/overlays/resources.js"]), lazy
     asked = [u for u in browser_page.requests if "/api/map/resources.json" in u]
     assert len(asked) == 1 and "psks=LKS" in asked[0], asked
+    assert page.evaluate("() => window.geomap.state.overlays.resources.data.psks") == ["LKS"]
     assert page.locator(".geomap-filters select[name=psks]").input_value() == "LKS"
