@@ -252,18 +252,17 @@ def _settle(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: i
         # a kecamatan whose sibling is pinned) is freed with it. So the cheapest fixes go
         # first, each blocking the other fixes in its equations until the next audit, and
         # cells are hidden further out only in a round where nothing could be loosened.
+        loosener = _looseners(binds_lo, binds_hi, values, status, eqs, links, cost,
+                              threshold)
         for fallback in (False, True):
             plans = []
-            for cell in np.flatnonzero(stuck).tolist():
+            for cell in np.flatnonzero(stuck & ((loosener >= 0) | fallback)).tolist():
                 mine = links.memberships_of[cell]
-                mine = mine[binds_lo[mine] | binds_hi[mine]]
-                binding = links.membership_eq[mine]
-                pick = _loosener(cell, mine, binds_lo, binds_hi, values, status, eqs, links,
-                                 cost, threshold)
-                if pick is None and fallback:
+                binding = links.membership_eq[mine[binds_lo[mine] | binds_hi[mine]]]
+                pick = int(loosener[cell])
+                if pick < 0:
                     pick = _complement(cell, values, status, eqs, links, cost, within=binding)
-                if pick is not None:
-                    plans.append((cost[pick], cell, pick, binding))
+                plans.append((cost[pick], cell, pick, binding))
             touched: set[int] = set()
             for _, _cell, pick, binding in sorted(plans, key=lambda plan: plan[:2]):
                 if status[pick] == HIDDEN or touched.intersection(binding.tolist()):
@@ -275,36 +274,67 @@ def _settle(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: i
     raise RuntimeError("penekanan tidak konvergen / suppression did not converge")
 
 
-def _loosener(cell: int, memberships: np.ndarray, binds_lo: np.ndarray,
-              binds_hi: np.ndarray, values: np.ndarray, status: np.ndarray, eqs: Equations,
-              links: _Links, cost: np.ndarray, threshold: int) -> int | None:
-    """The cheapest shown cell whose hiding loosens a binding bound of ``cell`` by at least
-    one. Hidden, a shown cell becomes [threshold, inf) (or [0, inf) for a zero): its high
-    bound is gone, its low bound drops by ``value - threshold``. So a part's low bound
-    (total minus the others' highs) goes with any sibling, or drops with a total above
-    ``threshold``; a part's high bound (total minus the others' lows) goes with the total,
-    or drops with a sibling above ``threshold``; and the reverse for a total."""
-    kill: list[np.ndarray] = []  # hiding any of these removes the bound
-    drop: list[np.ndarray] = []  # hiding these lowers it by value - threshold
-    for m in memberships.tolist():
-        e = int(links.membership_eq[m])
-        parts, total = links.parts_of[e], eqs.total[e:e + 1]
-        if links.membership_is_total[m]:
-            (kill if binds_hi[m] else drop).append(parts)
-        else:
-            siblings = parts[parts != cell]
-            if binds_lo[m]:
-                kill.append(siblings)
-                drop.append(total)
-            if binds_hi[m]:
-                kill.append(total)
-                drop.append(siblings)
-    lowered = np.concatenate(drop) if drop else np.empty(0, np.int64)
-    pool = np.concatenate([*kill, lowered[values[lowered] > threshold]])
-    pool = pool[(status[pool] == SHOWN) & (pool != cell)]
-    if len(pool) == 0:
-        return None
-    return int(pool[np.argmin(cost[pool])])
+def _looseners(binds_lo: np.ndarray, binds_hi: np.ndarray, values: np.ndarray,
+               status: np.ndarray, eqs: Equations, links: _Links, cost: np.ndarray,
+               threshold: int) -> np.ndarray:
+    """For each pinned cell, the cheapest shown cell whose hiding loosens a binding bound
+    by at least one (-1: none). Hidden, a shown cell becomes [threshold, inf) (or [0, inf)
+    for a zero): its high bound is gone, its low bound drops by ``value - threshold``. So
+    a part's low bound (total minus the others' highs) goes with any sibling, or drops
+    with a total above ``threshold``; a part's high bound (total minus the others' lows)
+    goes with the total, or drops with a sibling above ``threshold``; and the reverse for
+    a total. ``binds_lo``/``binds_hi`` say which memberships (a cell in a sum) bind.
+
+    All at once: per sum, its cheapest shown part and cheapest shown part above the
+    threshold; then per membership its candidates; then per cell the cheapest, ties
+    going to the earlier membership and to removing a bound before lowering it."""
+    shown = status == SHOWN
+    big = shown & (values > threshold)
+    any_part = _cheapest_part(shown, eqs, links, cost)
+    big_part = _cheapest_part(big, eqs, links, cost)
+    total = eqs.total[links.membership_eq]
+    part_any, part_big = any_part[links.membership_eq], big_part[links.membership_eq]
+    is_total = links.membership_is_total
+    no_total = np.full(len(total), -1)
+    # (candidate, whether it lowers rather than removes the bound, order within the row)
+    options = [
+        (part_any, is_total & binds_hi, 0, 0),
+        (part_big, is_total & binds_lo & ~binds_hi, 1, 0),
+        (part_any, ~is_total & binds_lo, 0, 0),
+        (np.where(big[total], total, no_total), ~is_total & binds_lo, 1, 0),
+        (np.where(shown[total], total, no_total), ~is_total & binds_hi, 0, 1),
+        (part_big, ~is_total & binds_hi, 1, 1),
+    ]
+    rows, picks, lowers, orders = [], [], [], []
+    for candidate, when, lowers_it, order in options:
+        ok = when & (candidate >= 0)
+        rows.append(np.flatnonzero(ok))
+        picks.append(candidate[ok])
+        lowers.append(np.full(int(ok.sum()), lowers_it))
+        orders.append(np.full(int(ok.sum()), order))
+    row, pick = np.concatenate(rows), np.concatenate(picks)
+    lower, order = np.concatenate(lowers), np.concatenate(orders)
+    cell = links.membership_cell[row]
+    best = np.lexsort((order, row, lower, cost[pick], cell))
+    first = best[np.r_[True, cell[best][1:] != cell[best][:-1]]] if len(best) else best
+    out = np.full(len(values), -1, np.int64)
+    out[cell[first]] = pick[first]
+    return out
+
+
+def _cheapest_part(allowed: np.ndarray, eqs: Equations, links: _Links,
+                   cost: np.ndarray) -> np.ndarray:
+    """Per sum, its first part of least cost among ``allowed`` cells (-1: none)."""
+    parts, starts = links.parts_of.values, links.parts_of.starts
+    masked = np.where(allowed[parts], cost[parts], np.inf)
+    n_eq = len(eqs.total)
+    eq = np.repeat(np.arange(n_eq), np.diff(starts))
+    least = np.minimum.reduceat(masked, starts[:-1]) if len(parts) else np.empty(0)
+    hit = np.flatnonzero(np.isfinite(masked) & (masked == least[eq]))
+    first_eq, first_at = np.unique(eq[hit], return_index=True)
+    out = np.full(n_eq, -1, np.int64)
+    out[first_eq] = parts[hit[first_at]]
+    return out
 
 
 class _Ragged:
