@@ -7,10 +7,9 @@ packages in ``package.json``), drops the ones geomap does not use, and refuses
 to render a page that would still load anything from another host: a page must
 work with no internet, and must not tell a CDN who looks at which area.
 
-A plugin issue 4 adds (HeatMap, MarkerCluster ...) works unchanged as long as
-its asset names are in :data:`VENDOR`; folium's own ``Icon`` (awesome markers)
-relies on assets the Map no longer loads, so a page using it adds
-``Requires("awesome_markers", "awesome_markers_css", "awesome_markers_font_css")``.
+A folium plugin (HeatMap, MarkerCluster ...) works unchanged as long as its asset
+names are in :data:`VENDOR`. The overlays' own scripts are not in the page: ``map.js``
+loads them when an overlay is switched on (``page.overlay_assets``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import re
 from collections.abc import Callable
 
 from branca.element import CssLink, Element, Figure, JavascriptLink
-from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 # folium's asset name -> the vendored file, relative to server/static/.
@@ -71,16 +69,6 @@ def asset_urls(names: tuple[str, ...], static_url: Callable[[str], str],
 def links(names: tuple[str, ...]) -> list[tuple[str, str]]:
     """``(name, name)`` pairs for a ``default_js``/``default_css`` list; URLs come at render."""
     return [(name, name) for name in names]
-
-
-class Requires(JSCSSMixin):
-    """Load vendored assets by name, for features whose folium class does not declare them."""
-
-    def __init__(self, *names: str) -> None:
-        super().__init__()
-        self._name = "Requires"
-        self.default_js = links(tuple(n for n in names if VENDOR[n].endswith(".js")))
-        self.default_css = links(tuple(n for n in names if VENDOR[n].endswith(".css")))
 
 
 class LocalFigure(Figure):
