@@ -7,16 +7,24 @@ a first view over 1 MB and one well under it on an office's slow link.
 HTML is left uncompressed on purpose: pages carry the CSRF token beside text a visitor
 can put in the URL, the pairing the BREACH attack needs to read a secret from the sizes
 of compressed responses; the pages are small and the data they load is not HTML.
+
+So are vector tiles under ``TILE_MIN_SIZE``: a tile's varints compress poorly (a z12
+desa tile of 4.4 kB to 0.82 of its size, at any brotli or gzip level), so brotli saves
+under 3 kB a tile and costs 0.1-0.2 ms of the server for each, a tenth of the tile's own
+query (bench/README.md, "Tiles, session 5"). The overview tiles a province's first view
+loads (z8-z9, tens of kB) are still compressed.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 
+MVT = "application/vnd.mapbox-vector-tile"
+TILE_MIN_SIZE = 16 * 1024
 MIMETYPES = [
     "application/javascript", "text/javascript", "text/css", "image/svg+xml",
-    "application/json", "application/geo+json", "application/vnd.mapbox-vector-tile",
+    "application/json", "application/geo+json", MVT,
 ]
 
 
@@ -31,4 +39,11 @@ def init_app(app: Flask) -> None:
     # the listed types; exports are streamed too but are not of those types.
     app.config.setdefault("COMPRESS_STREAMS", True)
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])
-    Compress(app)
+    app.config["COMPRESS_REGISTER"] = False  # registered below, small tiles left out
+    compress = Compress(app)
+
+    @app.after_request
+    def compressed(response: Response) -> Response:
+        if response.mimetype == MVT and (response.content_length or 0) < TILE_MIN_SIZE:
+            return response
+        return compress.after_request(response)
