@@ -66,6 +66,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     g,
     make_response,
@@ -76,6 +77,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import BadRequest, Forbidden
@@ -109,6 +111,8 @@ class _CSRFProtect(CSRFProtect):
     """
 
     def protect(self, *args: Any, **kwargs: Any) -> None:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # a read: nothing to check (and its body is not parsed for it)
         if (_bearer_header() or "").lower().startswith("bearer "):
             return
         # A multipart field named with a line break parses to the name None, on which
@@ -119,6 +123,21 @@ class _CSRFProtect(CSRFProtect):
 
 
 csrf = _CSRFProtect()
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per key:
+    Flask makes a new one for every request, visitors' tile requests included, a
+    twentieth of a millisecond each (bench/README.md, "Tiles, session 5")."""
+
+    _made: tuple[tuple[Any, ...], Any] | None = None
+
+    def get_signing_serializer(self, app: Flask):  # type: ignore[override]
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._made
+        if made is None or made[0] != key:
+            made = self._made = (key, super().get_signing_serializer(app))
+        return made[1]
 
 
 @bp.record_once
@@ -132,6 +151,7 @@ def _setup(state: BlueprintSetupState) -> None:
     # A form left open for a working day must still submit; the token is tied to the session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
     csrf.init_app(app)
+    app.session_interface = _Sessions()
     app.register_error_handler(CSRFError, lambda exc: error_response(400, CSRF_FAILED))
     # A function, not a value: templates that never ask (the 503 page) cost no query.
     app.context_processor(lambda: {"current_user": current_user})

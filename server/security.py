@@ -9,6 +9,7 @@ when ``GEOMAP_BASEMAP_URL`` names one (plus ``data:`` images, which load nothing
 
 from __future__ import annotations
 
+import functools
 import secrets
 from urllib.parse import urlsplit
 
@@ -37,8 +38,9 @@ def basemap_origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+@functools.lru_cache(maxsize=64)
 def policy(request_nonce: str | None, basemap_url: str | None) -> str:
-    """The Content-Security-Policy value."""
+    """The Content-Security-Policy value (kept: every data response has the same)."""
     inline = f" 'nonce-{request_nonce}'" if request_nonce else ""
     # data: images never reach the network; Leaflet's tile layers need them (an unloaded
     # tile's src is set to a data: GIF), and so do raster overlays drawn in the page.
