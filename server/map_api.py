@@ -31,7 +31,7 @@ from geomap.config import settings
 from geomap.render.strings import text
 from geomap.sql import sql
 from layers import overlays as registry
-from layers.overlays import LEVELS, BadParameter, Overlay, OverlayQuery
+from layers.overlays import LEVELS, LINK_DEFAULTS, BadParameter, Overlay, OverlayQuery
 from server.api import requested_area
 from server.auth import current_user
 from server.case_params import case_filter, category_code
@@ -119,7 +119,7 @@ def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 
 def classes() -> int:
-    value = (request.args.get("k") or "").strip() or "5"
+    value = (request.args.get("k") or "").strip() or LINK_DEFAULTS["k"]
     if not value.isdigit() or not 2 <= int(value) <= MAX_CLASSES:
         raise BadRequest(f"parameter k: jumlah kelas 2-{MAX_CLASSES} / number of classes "
                          f"2-{MAX_CLASSES}")
@@ -159,10 +159,10 @@ def overlay_query(conn) -> OverlayQuery:
                            parsed.date_from, parsed.date_to)
     except FilterError as exc:
         raise BadRequest(str(exc)) from None
-    level = choice("level", LEVELS, "desa")
+    level = choice("level", LEVELS, LINK_DEFAULTS["level"])
     return OverlayQuery(conn=conn, user=current_user(), area=area, cases=cases,
                         level=level,  # type: ignore[arg-type]
-                        method=choice("method", METHODS, "quantiles"),  # type: ignore[arg-type]
+                        method=choice("method", METHODS, LINK_DEFAULTS["method"]),  # type: ignore[arg-type]
                         k=classes(), lang=language(), args=request.args.to_dict())
 
 

@@ -3,6 +3,7 @@ inline script and style, the language switch, the basemap setting, bilingual err
 
 from __future__ import annotations
 
+import json
 import re
 
 import folium
@@ -10,6 +11,7 @@ import pytest
 from folium.plugins import Fullscreen
 
 from geomap.render.assets import ExternalAsset, LocalFigure
+from layers.overlays import LINK_DEFAULTS
 
 ASSET = re.compile(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"')
 INLINE = re.compile(r"<(script|style)( [^>]*)?>")
@@ -76,6 +78,15 @@ def test_map_page_config_lists_the_layers(web_client):
     # Data reaches the script escaped: no raw "<" can end the script element.
     script = html.split("geomap.start(", 1)[1].split("</script>", 1)[0]
     assert "<" not in script
+
+
+def test_the_page_leaves_out_of_links_what_the_server_takes_as_default(web_client):
+    """maplink.js omits a filter at its default from links and overlay requests, so its
+    defaults must be the server's: the page hands them over from LINK_DEFAULTS."""
+    html = web_client.get("/map?area=32.04.05").get_data(as_text=True)
+    config = json.loads(html.split("window.geomapEarlyConfig = ", 1)[1].split(";\n", 1)[0])
+    assert config["defaults"] == LINK_DEFAULTS
+    assert "window.geomapEarlyConfig.defaults" in html  # maplink.js reads them there
 
 
 def test_english_on_a_switch_kept_in_a_cookie(web_client):

@@ -22,7 +22,7 @@ from geomap.config import PROJECT_ROOT
 from geomap.render.area import Area
 from geomap.render.assets import MAP_CSS, MAP_JS, LocalFigure, asset_urls, links
 from geomap.render.strings import text
-from layers.overlays import Overlay
+from layers.overlays import LINK_DEFAULTS, Overlay
 from layers.registry import Layer
 
 
@@ -125,7 +125,7 @@ def early_requests(area: Area, lang: str, layers: list[tuple[Layer, LayerUrls]],
     """``maplink.js`` and ``early.js`` inlined, after early.js's config
     (``geomapEarlyConfig``)."""
     config = {
-        "area": area.code, "lang": lang,
+        "area": area.code, "lang": lang, "defaults": LINK_DEFAULTS,
         "layers": [{"name": layer.name, "url": urls.data} for layer, urls in layers
                    if layer.output != "mvt"],
         "overlays": [{"name": o.name, "url": url, "show": o.show, "filters": list(o.filters),

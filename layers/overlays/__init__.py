@@ -44,6 +44,11 @@ from layers.registry import ANONYMOUS, EVERYONE, Text
 Kind = Literal["units", "points", "raster"]
 Level = Literal["desa", "kecamatan"]
 LEVELS: tuple[Level, ...] = ("desa", "kecamatan")
+# What an overlay request means by a filter it leaves out. The server reads requests with
+# these (server/map_api.py) and the page hands them to maplink.js, which leaves a filter
+# at its default out of links and requests: one spelling, so the two cannot disagree.
+LINK_DEFAULTS: dict[str, str] = {"categories": "", "from": "", "to": "", "level": "desa",
+                                 "method": "quantiles", "k": "5"}
 
 # Roles that may see case points (homes): the same as may read case rows.
 POINT_ROLES: frozenset[str] = frozenset({"admin", "dinas", "tksk"})

@@ -1,6 +1,7 @@
 /*
  * The map page's link rules, one place for early.js and map.js (geomap/render/page.py
- * inlines this file at the top of <head>, just before early.js, so both can use it).
+ * inlines this file at the top of <head>, after window.geomapEarlyConfig and just
+ * before early.js, so both can use it).
  *
  * The map's state is in its URL: the filters in the query string (?area=..&categories=
  * KM,AT&from=..&to=..&level=..&method=..&k=.. and an overlay's own filters, e.g. psks),
@@ -29,8 +30,8 @@
 (function () {
   'use strict';
 
-  var DEFAULTS = {categories: '', from: '', to: '', level: 'desa', method: 'quantiles',
-                  k: '5'};
+  // The server's own defaults (layers/overlays LINK_DEFAULTS), in the page's config.
+  var DEFAULTS = window.geomapEarlyConfig.defaults;
   var KEYS = {categories: ['categories'], period: ['from', 'to'], level: ['level'],
               method: ['method', 'k']};
 
