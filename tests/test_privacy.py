@@ -153,3 +153,28 @@ def test_two_small_totals_together_pin_a_third() -> None:
     sums += [(20 + c, idx[:, c].tolist()) for c in range(4)]
     sums += [(24, [16, 17, 18, 19]), (24, [20, 21, 22, 23])]
     assert_safe(values, sums)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounds_after_hiding_more_are_the_same_from_the_last_fixpoint(seed: int) -> None:
+    """The settling rounds recompute the bounds only in the groups of hidden cells a new
+    complement joins (``privacy._rebound``); that must equal the whole fixpoint."""
+    from geomap.analysis import counts, privacy
+    from tests.analysis_fixtures import province
+
+    rng = np.random.default_rng(seed)
+    desa, pairs = province(seed)
+    table = counts.build(desa, pairs, suppress=True, threshold=T)
+    values, eqs = table.cells, table.equations
+    status = table.cell_status.copy()
+    # Start from fewer hidden cells (some complements shown again), then hide some more.
+    before = status.copy()
+    before[(before == privacy.HIDDEN) & (rng.random(len(values)) < 0.5)] = privacy.SHOWN
+    known = privacy.bounds(values, before, eqs, T)
+    after = before.copy()
+    shown = np.flatnonzero(after == privacy.SHOWN)
+    after[rng.choice(shown, size=max(1, len(shown) // 20), replace=False)] = privacy.HIDDEN
+    lo, hi = privacy._rebound(values, after, eqs, T, known, np.flatnonzero(after != before))
+    whole_lo, whole_hi = privacy.bounds(values, after, eqs, T)
+    assert np.array_equal(lo, whole_lo) and np.array_equal(hi, whole_hi)
+    assert not np.array_equal(whole_lo, known[0]) or not np.array_equal(whole_hi, known[1])

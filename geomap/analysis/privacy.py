@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 SHOWN, SMALL, HIDDEN = 0, 1, 2  # cell status
 DEFAULT_THRESHOLD = 5
@@ -154,6 +156,12 @@ def bounds(values: np.ndarray, status: np.ndarray, eqs: Equations,
            threshold: int) -> tuple[np.ndarray, np.ndarray]:
     """What an attacker can infer about each cell: low and high bounds, at the fixpoint."""
     lo, hi = _initial_bounds(values, status, threshold)
+    return _fixpoint(lo, hi, eqs)
+
+
+def _fixpoint(lo: np.ndarray, hi: np.ndarray, eqs: Equations
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Tighten ``lo`` and ``hi`` (in place) by every equation until nothing changes."""
     if len(eqs.total) == 0:
         return lo, hi
     for _ in range(1000):
@@ -166,6 +174,36 @@ def bounds(values: np.ndarray, status: np.ndarray, eqs: Equations,
         if np.array_equal(lo, before[0]) and np.array_equal(hi, before[1]):
             break
     return lo, hi
+
+
+def _rebound(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: int,
+             known: tuple[np.ndarray, np.ndarray], changed: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """``bounds`` after the cells ``changed`` were hidden, given the fixpoint ``known``
+    from before: only the groups of non-shown cells linked through sums to a changed cell
+    can move (a shown cell's bounds are fixed, so nothing passes through it), and only
+    their sums are iterated again, from the initial bounds. The province's table splits
+    into hundreds of such groups, and a round of the settling touches a few."""
+    n, n_eq = len(values), len(eqs.total)
+    cell = np.concatenate([eqs.member, eqs.total])
+    eq = np.concatenate([eqs.member_eq, np.arange(n_eq)])
+    hidden = status[cell] != SHOWN
+    # One graph of cells and sums (sum e is node n + e), linked where a non-shown cell is in it.
+    link = coo_matrix((np.ones(int(hidden.sum())), (cell[hidden], n + eq[hidden])),
+                      shape=(n + n_eq, n + n_eq))
+    _, group = connected_components(link, directed=False)
+    moved = np.zeros(group.max() + 1, bool)
+    moved[group[changed]] = True
+    active_eq = moved[group[n:]] & (np.bincount(eq[hidden], minlength=n_eq) > 0)
+    active = moved[group[:n]] & (status != SHOWN)
+    lo, hi = known[0].copy(), known[1].copy()
+    first_lo, first_hi = _initial_bounds(values, status, threshold)
+    lo[active], hi[active] = first_lo[active], first_hi[active]
+    renumber = np.cumsum(active_eq) - 1
+    keep = active_eq[eqs.member_eq]
+    sub = Equations.from_arrays(eqs.total[active_eq], renumber[eqs.member_eq[keep]],
+                                eqs.member[keep])
+    return _fixpoint(lo, hi, sub)
 
 
 def _closed(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -237,8 +275,14 @@ def _settle(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: i
     equation (a fix loosens every cell of the equations it is in, so their other pinned
     cells wait for the next audit)."""
     cells = links.membership_cell
+    known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # lo, hi, their status
     for _ in range(_MAX_ROUNDS):
-        lo, hi = bounds(values, status, eqs, threshold)
+        if known is None:
+            lo, hi = bounds(values, status, eqs, threshold)
+        else:
+            lo, hi = _rebound(values, status, eqs, threshold, known[:2],
+                              np.flatnonzero(status != known[2]))
+        known = (lo, hi, status.copy())
         stuck = (status != SHOWN) & _closed(lo, hi)
         if not stuck.any():
             return
