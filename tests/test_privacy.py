@@ -174,7 +174,9 @@ def test_bounds_after_hiding_more_are_the_same_from_the_last_fixpoint(seed: int)
     after = before.copy()
     shown = np.flatnonzero(after == privacy.SHOWN)
     after[rng.choice(shown, size=max(1, len(shown) // 20), replace=False)] = privacy.HIDDEN
-    lo, hi = privacy._rebound(values, after, eqs, T, known, np.flatnonzero(after != before))
+    links = privacy._Links.build(eqs, len(values))
+    lo, hi = privacy._rebound(values, after, eqs, links, T, known,
+                              np.flatnonzero(after != before))
     whole_lo, whole_hi = privacy.bounds(values, after, eqs, T)
     assert np.array_equal(lo, whole_lo) and np.array_equal(hi, whole_hi)
     assert not np.array_equal(whole_lo, known[0]) or not np.array_equal(whole_hi, known[1])

@@ -129,7 +129,8 @@ def _level(units: pd.DataFrame, totals: pd.Series, status: np.ndarray,
 
 def _grid(start: np.ndarray, k_tot: pd.Series, d_tot: pd.Series, ac: pd.DataFrame,
           kc: pd.DataFrame, dc: pd.DataFrame, desa: pd.DataFrame) -> HierarchicalTable:
-    """The cells laid out as kecamatan x desa x category, for the proofs by moving four."""
+    """The cells laid out as kecamatan x desa x category: the table as a network, which
+    the exact audit searches (``privacy_network``)."""
     kec, dsa, cat = pd.Index(k_tot.index), pd.Index(d_tot.index), pd.Index(ac["category"])
     return HierarchicalTable.from_positions(
         area=np.r_[start[3] + np.arange(len(cat)), 0],

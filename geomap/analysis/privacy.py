@@ -176,8 +176,8 @@ def _fixpoint(lo: np.ndarray, hi: np.ndarray, eqs: Equations
     return lo, hi
 
 
-def _rebound(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: int,
-             known: tuple[np.ndarray, np.ndarray], changed: np.ndarray
+def _rebound(values: np.ndarray, status: np.ndarray, eqs: Equations, links: _Links,
+             threshold: int, known: tuple[np.ndarray, np.ndarray], changed: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
     """``bounds`` after the cells ``changed`` were hidden, given the fixpoint ``known``
     from before: only the groups of non-shown cells linked through sums to a changed cell
@@ -185,8 +185,7 @@ def _rebound(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: 
     their sums are iterated again, from the initial bounds. The province's table splits
     into hundreds of such groups, and a round of the settling touches a few."""
     n, n_eq = len(values), len(eqs.total)
-    cell = np.concatenate([eqs.member, eqs.total])
-    eq = np.concatenate([eqs.member_eq, np.arange(n_eq)])
+    cell, eq = links.membership_cell, links.membership_eq
     hidden = status[cell] != SHOWN
     # One graph of cells and sums (sum e is node n + e), linked where a non-shown cell is in it.
     link = coo_matrix((np.ones(int(hidden.sum())), (cell[hidden], n + eq[hidden])),
@@ -235,7 +234,7 @@ def suppress(values: np.ndarray, eqs: Equations, threshold: int | None = None,
              cost: np.ndarray | None = None,
              audit: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """The status of every cell (SHOWN, SMALL "<5", HIDDEN "*") so no hidden cell is pinned,
-    by interval reasoning or by linear programming. ``cost`` orders the complements.
+    by interval reasoning and an exact audit. ``cost`` orders the complements.
     ``audit`` (optional) maps the statuses to the hidden cells the published table pins,
     exactly, for tables with a known shape (``privacy_network`` for count tables); by
     default a linear programme decides (``privacy_lp``)."""
@@ -280,7 +279,7 @@ def _settle(values: np.ndarray, status: np.ndarray, eqs: Equations, threshold: i
         if known is None:
             lo, hi = bounds(values, status, eqs, threshold)
         else:
-            lo, hi = _rebound(values, status, eqs, threshold, known[:2],
+            lo, hi = _rebound(values, status, eqs, links, threshold, known[:2],
                               np.flatnonzero(status != known[2]))
         known = (lo, hi, status.copy())
         stuck = (status != SHOWN) & _closed(lo, hi)
