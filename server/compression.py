@@ -20,7 +20,8 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask_compress import Compress
 
-MVT = "application/vnd.mapbox-vector-tile"
+from geomap.render.tiles import MVT
+
 TILE_MIN_SIZE = 16 * 1024
 MIMETYPES = [
     "application/javascript", "text/javascript", "text/css", "image/svg+xml",

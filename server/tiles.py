@@ -20,14 +20,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, url_for
 
 from geomap.render import area as areas
 from geomap.render.strings import both
-from geomap.render.tiles import BadTile, Tile, fields, layer_tile, tilejson
+from geomap.render.tiles import MVT, BadTile, Tile, fields, layer_tile, tilejson
 from server.api import PUBLIC_MAX_AGE, cache_control, requested_area, visible_layer
 from server.db import connection
 from server.pages import language
 
 bp = Blueprint("tiles", __name__)
 
-MVT = "application/vnd.mapbox-vector-tile"
 _CACHE_KEY = "geomap.tiles"
 TILES_KEPT = 4096  # about 40 MB of boundary tiles per process at most
 

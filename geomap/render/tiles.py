@@ -27,6 +27,7 @@ from geomap.render.area import Area
 from geomap.render.geojson import layer_query, parameters
 from layers.registry import Layer
 
+MVT = "application/vnd.mapbox-vector-tile"  # the tiles' media type
 MIN_ZOOM = 0
 MAX_ZOOM = 22          # the deepest tile anyone may ask for
 MAX_NATIVE_ZOOM = 16   # below this, maps stretch the z16 tiles (boundaries need no more)
